@@ -1,0 +1,1153 @@
+/* gstjimmyaudiosrc.c: plays the audio of a Jimmy AI SoundClone task.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-jimmyaudiosrc
+ * @title: jimmyaudiosrc
+ *
+ * Waits for a Jimmy AI SoundClone task to complete, then plays its audio.
+ *
+ * From READY to PAUSED the element polls the task API
+ * (`GET {api-url}/api/open-api/v1/audios/{task-id}`) on a thread shared by
+ * every jimmyaudiosrc in the process, and returns ASYNC: the pipeline
+ * prerolls once the task has completed and its audio is flowing. Every
+ * status change is posted as a `jimmy-task-status` element message. Once
+ * completed, the bin plays the task's `audioUrl` through
+ * `souphttpsrc ! decodebin` (or `souphttpsrc ! typefind` with
+ * decode=false) behind its `src` ghost pad.
+ *
+ * It also handles `jimmy://<task-id>` URIs, so playbin, uridecodebin,
+ * gst-play-1.0 and gst-discoverer-1.0 play tasks.
+ *
+ * ## Example launch lines
+ * |[
+ * JIMMY_API_KEY=sk_… gst-launch-1.0 jimmyaudiosrc task-id=audio_… ! \
+ *     audioconvert ! autoaudiosink
+ * JIMMY_API_KEY=sk_… gst-play-1.0 jimmy://audio_…
+ * ]|
+ * Prefer JIMMY_API_KEY to `api-key=` on a command line: the launch-line
+ * parser logs property values at DEBUG level.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <gst/pbutils/missing-plugins.h>
+
+#include "gstjimmyaudiosrc.h"
+#include "gstjimmyelements.h"
+#include "gstjimmymessages.h"
+#include "jimmy-api.h"
+#include "jimmy-poller.h"
+
+GST_DEBUG_CATEGORY (gst_jimmy_audio_src_debug);
+#define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
+
+#define DEFAULT_USER_AGENT "GStreamer jimmyaudiosrc/" VERSION
+#define DEFAULT_DECODE TRUE
+#define DEFAULT_SSL_STRICT TRUE
+
+enum
+{
+  PROP_0,
+  PROP_TASK_ID,
+  PROP_API_KEY,
+  PROP_API_URL,
+  PROP_POLL_INTERVAL,
+  PROP_TASK_TIMEOUT,
+  PROP_REQUEST_TIMEOUT,
+  PROP_MAX_RETRIES,
+  PROP_DECODE,
+  PROP_USER_AGENT,
+  PROP_PROXY,
+  PROP_SSL_STRICT,
+  PROP_STATUS,
+  PROP_MODEL_ID,
+  PROP_AUDIO_URL,
+  PROP_SUBTITLE_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+struct _GstJimmyAudioSrc
+{
+  GstBin parent;
+
+  GstPad *srcpad;               /* the ghost pad, always there */
+
+  /* Settings and results; the object lock guards them. NULL api_key and
+   * api_url mean "not set": the environment decides at start. */
+  gchar *task_id;
+  gchar *api_key;
+  gchar *api_url;
+  guint poll_interval;
+  guint task_timeout;
+  guint request_timeout;
+  gint max_retries;
+  gboolean decode;
+  gchar *user_agent;
+  gchar *proxy;
+  gboolean ssl_strict;
+  gchar *status;
+  gchar *model_id;
+  gchar *audio_url;
+  gchar *subtitle_url;
+
+  /* Runtime state; `lock` guards it. Never post messages, add pads or
+   * change child states while holding it. */
+  GMutex lock;
+  JimmyPoller *poller;          /* NULL → READY … READY → NULL */
+  GCancellable *cancellable;    /* the current wait's */
+  JimmyPollOptions *options;    /* the current run's settings */
+  gboolean run_decode;
+  guint generation;             /* bumped by every start and stop */
+  gboolean async_pending;
+  gboolean audio_exposed;
+  GstElement *http_src;         /* children, added once completed */
+  GstElement *parser;
+};
+
+static void gst_jimmy_audio_src_uri_handler_init (gpointer g_iface,
+    gpointer iface_data);
+
+#define gst_jimmy_audio_src_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstJimmyAudioSrc, gst_jimmy_audio_src, GST_TYPE_BIN,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
+        gst_jimmy_audio_src_uri_handler_init));
+
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (jimmyaudiosrc, "jimmyaudiosrc",
+    GST_RANK_PRIMARY, GST_TYPE_JIMMY_AUDIO_SRC,
+    GST_DEBUG_CATEGORY_INIT (gst_jimmy_audio_src_debug, "jimmyaudiosrc", 0,
+        "Jimmy AI SoundClone task source"));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+/* One wait on the poller; ties callbacks to the run that started them. */
+typedef struct
+{
+  GstJimmyAudioSrc *self;       /* (owned) */
+  guint generation;
+} Run;
+
+static Run *
+run_new (GstJimmyAudioSrc * self, guint generation)
+{
+  Run *run = g_rc_box_new0 (Run);
+
+  run->self = gst_object_ref (self);
+  run->generation = generation;
+  return run;
+}
+
+static void
+run_clear (Run * run)
+{
+  gst_object_unref (run->self);
+}
+
+static void
+run_release (Run * run)
+{
+  g_rc_box_release_full (run, (GDestroyNotify) run_clear);
+}
+
+static gboolean
+run_is_current (Run * run)
+{
+  GstJimmyAudioSrc *self = run->self;
+  gboolean current;
+
+  g_mutex_lock (&self->lock);
+  current = run->generation == self->generation;
+  g_mutex_unlock (&self->lock);
+  return current;
+}
+
+static gchar *
+dup_run_task_id (GstJimmyAudioSrc * self)
+{
+  gchar *task_id;
+
+  g_mutex_lock (&self->lock);
+  task_id = g_strdup (self->options ? self->options->task_id : NULL);
+  g_mutex_unlock (&self->lock);
+  return task_id;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Preroll: the bin is ASYNC from READY→PAUSED until audio flows */
+
+static void
+do_async_start (GstJimmyAudioSrc * self)
+{
+  g_mutex_lock (&self->lock);
+  self->async_pending = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  GST_BIN_CLASS (parent_class)->handle_message (GST_BIN_CAST (self),
+      gst_message_new_async_start (GST_OBJECT_CAST (self)));
+}
+
+static void
+do_async_done (GstJimmyAudioSrc * self)
+{
+  gboolean pending;
+
+  g_mutex_lock (&self->lock);
+  pending = self->async_pending;
+  self->async_pending = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  if (pending)
+    GST_BIN_CLASS (parent_class)->handle_message (GST_BIN_CAST (self),
+        gst_message_new_async_done (GST_OBJECT_CAST (self),
+            GST_CLOCK_TIME_NONE));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Results, as read-only properties */
+
+static void
+set_result (GstJimmyAudioSrc * self, const JimmyTask * task)
+{
+  GST_OBJECT_LOCK (self);
+  g_free (self->status);
+  self->status = g_strdup (task ? task->status_string : NULL);
+  g_free (self->model_id);
+  self->model_id = g_strdup (task ? task->model_id : NULL);
+  g_free (self->audio_url);
+  self->audio_url = g_strdup (task ? task->audio_url : NULL);
+  g_free (self->subtitle_url);
+  self->subtitle_url = g_strdup (task ? task->subtitle_url : NULL);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+notify_result (GstJimmyAudioSrc * self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_ID]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_URL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE_URL]);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The audio chain, built once the task completed */
+
+static GstElement *
+make_child (GstJimmyAudioSrc * self, const gchar * factory)
+{
+  GstElement *element = gst_element_factory_make (factory, NULL);
+
+  if (element == NULL) {
+    gst_element_post_message (GST_ELEMENT_CAST (self),
+        gst_missing_element_message_new (GST_ELEMENT_CAST (self), factory));
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("The GStreamer element \"%s\" is missing; install "
+            "gstreamer1.0-plugins-good and gstreamer1.0-plugins-base.",
+            factory), (NULL));
+  }
+  return element;
+}
+
+static void
+set_ghost_target (GstJimmyAudioSrc * self, GstPad * target)
+{
+  if (!gst_ghost_pad_set_target (GST_GHOST_PAD_CAST (self->srcpad), target))
+    GST_WARNING_OBJECT (self, "could not retarget the src pad");
+}
+
+static gboolean
+is_audio_pad (GstPad * pad)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  const gchar *name;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  if (caps == NULL || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
+    return FALSE;
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  return g_str_has_prefix (name, "audio/");
+}
+
+/* Streaming thread of decodebin. */
+static void
+on_decoded_pad (GstElement * decoder, GstPad * pad, GstJimmyAudioSrc * self)
+{
+  gboolean first;
+
+  if (!is_audio_pad (pad)) {
+    GST_DEBUG_OBJECT (self, "ignoring non-audio pad %" GST_PTR_FORMAT, pad);
+    return;
+  }
+
+  g_mutex_lock (&self->lock);
+  first = !self->audio_exposed;
+  self->audio_exposed = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (!first)
+    return;
+
+  GST_DEBUG_OBJECT (self, "exposing %" GST_PTR_FORMAT, pad);
+  set_ghost_target (self, pad);
+  do_async_done (self);
+}
+
+static void
+on_no_more_pads (GstElement * decoder, GstJimmyAudioSrc * self)
+{
+  g_autofree gchar *task_id = NULL;
+  gboolean exposed;
+
+  g_mutex_lock (&self->lock);
+  exposed = self->audio_exposed;
+  g_mutex_unlock (&self->lock);
+
+  if (exposed)
+    return;
+
+  task_id = dup_run_task_id (self);
+  GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE,
+      ("The audio of task \"%s\" has no audio stream.", task_id),
+      ("decodebin exposed no audio pad"));
+  do_async_done (self);
+}
+
+/* Called with the state lock held. */
+static gboolean
+add_audio_chain (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
+    gboolean decode, const gchar * audio_url)
+{
+  GstElement *http_src, *parser;
+
+  http_src = make_child (self, "souphttpsrc");
+  parser = make_child (self, decode ? "decodebin" : "typefind");
+  if (http_src == NULL || parser == NULL) {
+    g_clear_pointer (&http_src, gst_object_unref);
+    g_clear_pointer (&parser, gst_object_unref);
+    return FALSE;
+  }
+
+  /* No Authorization here: the key is for the API origin only. */
+  g_object_set (http_src, "location", audio_url, "ssl-strict", o->ssl_strict,
+      "timeout", o->request_timeout_s, NULL);
+  if (o->user_agent != NULL)
+    g_object_set (http_src, "user-agent", o->user_agent, NULL);
+  if (o->proxy != NULL && *o->proxy != '\0')
+    g_object_set (http_src, "proxy", o->proxy, NULL);
+
+  if (decode) {
+    g_signal_connect (parser, "pad-added", G_CALLBACK (on_decoded_pad), self);
+    g_signal_connect (parser, "no-more-pads", G_CALLBACK (on_no_more_pads),
+        self);
+  }
+
+  gst_bin_add_many (GST_BIN_CAST (self), http_src, parser, NULL);
+  g_mutex_lock (&self->lock);
+  self->http_src = http_src;
+  self->parser = parser;
+  g_mutex_unlock (&self->lock);
+
+  if (!gst_element_link (http_src, parser)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("could not link souphttpsrc to %s", GST_OBJECT_NAME (parser)));
+    return FALSE;
+  }
+
+  if (!decode) {
+    GstPad *pad = gst_element_get_static_pad (parser, "src");
+    set_ghost_target (self, pad);
+    gst_object_unref (pad);
+  }
+
+  gst_element_sync_state_with_parent (parser);
+  gst_element_sync_state_with_parent (http_src);
+  return TRUE;
+}
+
+/* Called with the state lock held, after the children are stopped. */
+static void
+remove_audio_chain (GstJimmyAudioSrc * self)
+{
+  GstElement *http_src, *parser;
+
+  g_mutex_lock (&self->lock);
+  http_src = g_steal_pointer (&self->http_src);
+  parser = g_steal_pointer (&self->parser);
+  self->audio_exposed = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  set_ghost_target (self, NULL);
+  if (http_src != NULL) {
+    gst_element_set_state (http_src, GST_STATE_NULL);
+    gst_bin_remove (GST_BIN_CAST (self), http_src);
+  }
+  if (parser != NULL) {
+    gst_element_set_state (parser, GST_STATE_NULL);
+    gst_bin_remove (GST_BIN_CAST (self), parser);
+  }
+}
+
+/* In the element's async thread pool, never in a state change. */
+static void
+expose_audio (GstElement * element, gpointer user_data)
+{
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (element);
+  Run *run = user_data;
+  g_autoptr (JimmyPollOptions) options = NULL;
+  g_autofree gchar *audio_url = NULL;
+  gboolean decode;
+
+  /* Serialises with PAUSED→READY: a stop either comes before this and
+   * bumps the generation, or waits for the chain to be complete. */
+  GST_STATE_LOCK (self);
+  if (!run_is_current (run))
+    goto out;
+
+  g_mutex_lock (&self->lock);
+  options = jimmy_poll_options_copy (self->options);
+  decode = self->run_decode;
+  g_mutex_unlock (&self->lock);
+
+  GST_OBJECT_LOCK (self);
+  audio_url = g_strdup (self->audio_url);
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "task %s completed, playing %s", options->task_id,
+      audio_url);
+  if (!add_audio_chain (self, options, decode, audio_url) || !decode)
+    do_async_done (self);
+
+out:
+  GST_STATE_UNLOCK (self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Waiting on the task (callbacks run on the poller thread) */
+
+static void
+on_task_update (const JimmyTask * task, gpointer user_data)
+{
+  Run *run = user_data;
+  GstJimmyAudioSrc *self = run->self;
+
+  if (!run_is_current (run))
+    return;
+
+  GST_INFO_OBJECT (self, "task %s is %s", task->id, task->status_string);
+  set_result (self, task);
+  notify_result (self);
+  gst_element_post_message (GST_ELEMENT_CAST (self),
+      gst_jimmy_task_status_message_new (GST_ELEMENT_CAST (self), task));
+}
+
+static void
+on_wait_done (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  Run *run = user_data;
+  GstJimmyAudioSrc *self = run->self;
+  g_autoptr (JimmyTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+  JimmyPollFailure failure;
+
+  task = jimmy_poller_wait_finish (JIMMY_POLLER (source), result, &failure,
+      &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || !run_is_current (run)) {
+    GST_DEBUG_OBJECT (self, "wait ended after stop");
+  } else if (task == NULL) {
+    g_autofree gchar *task_id = dup_run_task_id (self);
+
+    GST_WARNING_OBJECT (self, "%s", error->message);
+    gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
+        &failure);
+    do_async_done (self);
+  } else {
+    set_result (self, task);
+    notify_result (self);
+    gst_element_call_async (GST_ELEMENT_CAST (self), expose_audio,
+        g_rc_box_acquire (run), (GDestroyNotify) run_release);
+  }
+
+  jimmy_poll_failure_clear (&failure);
+  run_release (run);
+}
+
+typedef struct
+{
+  JimmyPoller *poller;          /* (owned) */
+  JimmyPollOptions *options;    /* (owned) */
+  GCancellable *cancellable;    /* (owned) */
+  Run *run;                     /* (owned) */
+} StartWait;
+
+static void
+start_wait_free (StartWait * start)
+{
+  g_object_unref (start->poller);
+  jimmy_poll_options_free (start->options);
+  g_object_unref (start->cancellable);
+  g_clear_pointer (&start->run, run_release);
+  g_free (start);
+}
+
+/* On the poller thread, so that the wait's callbacks run there too. */
+static gboolean
+start_wait_in_poller (gpointer user_data)
+{
+  StartWait *start = user_data;
+  Run *run = g_steal_pointer (&start->run);
+
+  jimmy_poller_wait_async (start->poller, start->options, on_task_update,
+      g_rc_box_acquire (run), (GDestroyNotify) run_release,
+      start->cancellable, on_wait_done, run);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Settings */
+
+static const gchar *
+nonempty_or_null (const gchar * value)
+{
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+/* Explicit properties win over the environment. */
+static JimmyPollOptions *
+snapshot_options (GstJimmyAudioSrc * self)
+{
+  JimmyPollOptions *o;
+  const gchar *api_url, *api_key;
+
+  GST_OBJECT_LOCK (self);
+  api_url = nonempty_or_null (self->api_url);
+  if (api_url == NULL)
+    api_url = nonempty_or_null (g_getenv ("JIMMY_API_URL"));
+  api_key = nonempty_or_null (self->api_key);
+  if (api_key == NULL)
+    api_key = nonempty_or_null (g_getenv ("JIMMY_API_KEY"));
+
+  o = jimmy_poll_options_new (api_url ? api_url : JIMMY_API_DEFAULT_URL,
+      self->task_id, api_key);
+  o->poll_interval_ms = self->poll_interval;
+  o->task_timeout_s = self->task_timeout;
+  o->request_timeout_s = self->request_timeout;
+  o->max_retries = self->max_retries;
+  o->user_agent = g_strdup (self->user_agent);
+  o->proxy = g_strdup (self->proxy);
+  o->ssl_strict = self->ssl_strict;
+  GST_OBJECT_UNLOCK (self);
+
+  return o;
+}
+
+static gboolean
+validate_options (GstJimmyAudioSrc * self, const JimmyPollOptions * o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUri) api_uri = NULL;
+
+  if (o->task_id == NULL || *o->task_id == '\0') {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("No task-id set: set it to the id returned when the task was "
+            "created, e.g. audio_16b635ba-…, or use a jimmy://<task-id> "
+            "URI."), (NULL));
+    return FALSE;
+  }
+  if (o->api_key == NULL) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("No API key for task \"%s\": set the JIMMY_API_KEY environment "
+            "variable or the api-key property.", o->task_id), (NULL));
+    return FALSE;
+  }
+
+  api_uri = jimmy_api_parse_api_url (o->api_url, &error);
+  if (api_uri == NULL
+      || !jimmy_api_validate_task_id (o->task_id, &error)) {
+    gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), o->task_id, error,
+        NULL);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Start and stop */
+
+/* READY→PAUSED, before chaining up: check settings, no network yet. */
+static gboolean
+prepare_run (GstJimmyAudioSrc * self)
+{
+  JimmyPollOptions *options = snapshot_options (self);
+
+  if (!validate_options (self, options)) {
+    jimmy_poll_options_free (options);
+    return FALSE;
+  }
+
+  set_result (self, NULL);
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->options, jimmy_poll_options_free);
+  self->options = options;
+  GST_OBJECT_LOCK (self);
+  self->run_decode = self->decode;
+  GST_OBJECT_UNLOCK (self);
+  self->generation++;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* READY→PAUSED, after chaining up: hand the wait to the poller thread. */
+static void
+start_run (GstJimmyAudioSrc * self)
+{
+  StartWait *start = g_new0 (StartWait, 1);
+
+  g_mutex_lock (&self->lock);
+  start->poller = g_object_ref (self->poller);
+  start->options = jimmy_poll_options_copy (self->options);
+  start->cancellable = g_object_ref (self->cancellable);
+  start->run = run_new (self, self->generation);
+  g_mutex_unlock (&self->lock);
+
+  GST_DEBUG_OBJECT (self, "polling task %s every %u ms",
+      start->options->task_id, start->options->poll_interval_ms);
+  g_main_context_invoke_full (jimmy_poller_get_main_context (start->poller),
+      G_PRIORITY_DEFAULT, start_wait_in_poller, start,
+      (GDestroyNotify) start_wait_free);
+}
+
+/* Makes every callback of the current run stale, and cancels its poll.
+ * Returns at once: the poller thread unwinds on its own. */
+static void
+stop_run (GstJimmyAudioSrc * self)
+{
+  g_autoptr (GCancellable) cancellable = NULL;
+
+  g_mutex_lock (&self->lock);
+  self->generation++;
+  cancellable = g_steal_pointer (&self->cancellable);
+  g_mutex_unlock (&self->lock);
+
+  if (cancellable != NULL)
+    g_cancellable_cancel (cancellable);
+}
+
+static GstStateChangeReturn
+gst_jimmy_audio_src_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      g_mutex_lock (&self->lock);
+      if (self->poller == NULL)
+        self->poller = jimmy_poller_dup_default ();
+      g_mutex_unlock (&self->lock);
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!prepare_run (self))
+        goto bad_settings;
+      do_async_start (self);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      stop_run (self);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    goto parent_failed;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      start_run (self);
+      ret = GST_STATE_CHANGE_ASYNC;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      remove_audio_chain (self);
+      do_async_done (self);
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      g_mutex_lock (&self->lock);
+      g_clear_object (&self->poller);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      break;
+  }
+  return ret;
+
+  /* ERRORS */
+bad_settings:
+  {
+    GST_DEBUG_OBJECT (self, "refusing to start: bad settings");
+    return GST_STATE_CHANGE_FAILURE;
+  }
+parent_failed:
+  {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+      stop_run (self);
+      do_async_done (self);
+    }
+    return ret;
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Properties */
+
+static void
+replace_string (GstJimmyAudioSrc * self, gchar ** field, const GValue * value)
+{
+  GST_OBJECT_LOCK (self);
+  g_free (*field);
+  *field = g_value_dup_string (value);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (object);
+
+  switch (prop_id) {
+    case PROP_TASK_ID:
+      replace_string (self, &self->task_id, value);
+      break;
+    case PROP_API_KEY:
+      replace_string (self, &self->api_key, value);
+      break;
+    case PROP_API_URL:
+      replace_string (self, &self->api_url, value);
+      break;
+    case PROP_USER_AGENT:
+      replace_string (self, &self->user_agent, value);
+      break;
+    case PROP_PROXY:
+      replace_string (self, &self->proxy, value);
+      break;
+    case PROP_POLL_INTERVAL:
+      GST_OBJECT_LOCK (self);
+      self->poll_interval = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_TASK_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->task_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->request_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_MAX_RETRIES:
+      GST_OBJECT_LOCK (self);
+      self->max_retries = g_value_get_int (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_DECODE:
+      GST_OBJECT_LOCK (self);
+      self->decode = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_SSL_STRICT:
+      GST_OBJECT_LOCK (self);
+      self->ssl_strict = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_TASK_ID:
+      g_value_set_string (value, self->task_id);
+      break;
+    case PROP_API_URL:
+      /* What a start would use. */
+      if (nonempty_or_null (self->api_url) != NULL)
+        g_value_set_string (value, self->api_url);
+      else if (nonempty_or_null (g_getenv ("JIMMY_API_URL")) != NULL)
+        g_value_set_string (value, g_getenv ("JIMMY_API_URL"));
+      else
+        g_value_set_string (value, JIMMY_API_DEFAULT_URL);
+      break;
+    case PROP_USER_AGENT:
+      g_value_set_string (value, self->user_agent);
+      break;
+    case PROP_PROXY:
+      g_value_set_string (value, self->proxy);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, self->poll_interval);
+      break;
+    case PROP_TASK_TIMEOUT:
+      g_value_set_uint (value, self->task_timeout);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      g_value_set_uint (value, self->request_timeout);
+      break;
+    case PROP_MAX_RETRIES:
+      g_value_set_int (value, self->max_retries);
+      break;
+    case PROP_DECODE:
+      g_value_set_boolean (value, self->decode);
+      break;
+    case PROP_SSL_STRICT:
+      g_value_set_boolean (value, self->ssl_strict);
+      break;
+    case PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
+    case PROP_MODEL_ID:
+      g_value_set_string (value, self->model_id);
+      break;
+    case PROP_AUDIO_URL:
+      g_value_set_string (value, self->audio_url);
+      break;
+    case PROP_SUBTITLE_URL:
+      g_value_set_string (value, self->subtitle_url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* GstURIHandler: jimmy://<task-id> */
+
+static GstURIType
+gst_jimmy_audio_src_uri_get_type (GType type)
+{
+  return GST_URI_SRC;
+}
+
+static const gchar *const *
+gst_jimmy_audio_src_uri_get_protocols (GType type)
+{
+  static const gchar *protocols[] = { "jimmy", NULL };
+
+  return protocols;
+}
+
+static gchar *
+gst_jimmy_audio_src_uri_get_uri (GstURIHandler * handler)
+{
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
+  g_autofree gchar *escaped = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->task_id != NULL)
+    escaped = g_uri_escape_string (self->task_id, NULL, FALSE);
+  GST_OBJECT_UNLOCK (self);
+
+  return escaped != NULL ? g_strconcat ("jimmy://", escaped, NULL) : NULL;
+}
+
+/* The task id is the URI's authority, percent-decoded; nothing else may
+ * follow but a lone "/". */
+static gchar *
+task_id_from_uri (const gchar * uri, GError ** error)
+{
+  g_autofree gchar *scheme = NULL;
+  g_autofree gchar *host = NULL;
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *query = NULL;
+  g_autofree gchar *fragment = NULL;
+  gchar *task_id;
+  gint port = -1;
+
+  if (!g_uri_split (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme,
+          NULL, &host, &port, &path, &query, &fragment, NULL)
+      || g_ascii_strcasecmp (scheme, "jimmy") != 0 || host == NULL
+      || *host == '\0' || port != -1 || query != NULL || fragment != NULL
+      || (*path != '\0' && g_strcmp0 (path, "/") != 0))
+    goto bad_uri;
+
+  task_id = g_uri_unescape_string (host, NULL);
+  if (task_id == NULL || !jimmy_api_validate_task_id (task_id, NULL)) {
+    g_free (task_id);
+    goto bad_uri;
+  }
+  return task_id;
+
+bad_uri:
+  g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+      "Not a jimmy URI: expected jimmy://<task-id>, e.g. "
+      "jimmy://audio_16b635ba-5889-4fa5-bbcc-bf67a38c353a");
+  return NULL;
+}
+
+static gboolean
+gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
+    GError ** error)
+{
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
+  gchar *task_id;
+
+  if (GST_STATE (self) >= GST_STATE_PAUSED) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+        "Changing the URI of jimmyaudiosrc while it plays is not supported");
+    return FALSE;
+  }
+
+  task_id = task_id_from_uri (uri, error);
+  if (task_id == NULL)
+    return FALSE;
+
+  GST_OBJECT_LOCK (self);
+  g_free (self->task_id);
+  self->task_id = task_id;
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK_ID]);
+  return TRUE;
+}
+
+static void
+gst_jimmy_audio_src_uri_handler_init (gpointer g_iface, gpointer iface_data)
+{
+  GstURIHandlerInterface *iface = g_iface;
+
+  iface->get_type = gst_jimmy_audio_src_uri_get_type;
+  iface->get_protocols = gst_jimmy_audio_src_uri_get_protocols;
+  iface->get_uri = gst_jimmy_audio_src_uri_get_uri;
+  iface->set_uri = gst_jimmy_audio_src_uri_set_uri;
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject */
+
+static void
+gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
+{
+  g_mutex_init (&self->lock);
+  self->poll_interval = JIMMY_POLL_DEFAULT_INTERVAL_MS;
+  self->task_timeout = JIMMY_POLL_DEFAULT_TASK_TIMEOUT_S;
+  self->request_timeout = JIMMY_POLL_DEFAULT_REQUEST_TIMEOUT_S;
+  self->max_retries = JIMMY_POLL_DEFAULT_MAX_RETRIES;
+  self->decode = DEFAULT_DECODE;
+  self->user_agent = g_strdup (DEFAULT_USER_AGENT);
+  self->ssl_strict = DEFAULT_SSL_STRICT;
+
+  self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
+      gst_static_pad_template_get (&src_template));
+  gst_element_add_pad (GST_ELEMENT_CAST (self), self->srcpad);
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
+}
+
+static void
+gst_jimmy_audio_src_finalize (GObject * object)
+{
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (object);
+
+  g_free (self->task_id);
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_free (self->api_key);
+  g_free (self->api_url);
+  g_free (self->user_agent);
+  g_free (self->proxy);
+  g_free (self->status);
+  g_free (self->model_id);
+  g_free (self->audio_url);
+  g_free (self->subtitle_url);
+  g_clear_object (&self->poller);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->options, jimmy_poll_options_free);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+#define SETTING_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+#define RESULT_FLAGS (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)
+
+static void
+gst_jimmy_audio_src_class_init (GstJimmyAudioSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->set_property = gst_jimmy_audio_src_set_property;
+  gobject_class->get_property = gst_jimmy_audio_src_get_property;
+  gobject_class->finalize = gst_jimmy_audio_src_finalize;
+
+  /**
+   * GstJimmyAudioSrc:task-id:
+   *
+   * The SoundClone task to play. Required; read at READY→PAUSED. Sent
+   * percent-encoded as one path segment.
+   */
+  properties[PROP_TASK_ID] = g_param_spec_string ("task-id", "Task ID",
+      "SoundClone task id returned by the create call (e.g. audio_…); "
+      "required", NULL, SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:api-key:
+   *
+   * The Bearer token. Write-only; read at READY→PAUSED. Unset or empty
+   * falls back to $JIMMY_API_KEY. Sent only to the api-url's origin.
+   */
+  properties[PROP_API_KEY] = g_param_spec_string ("api-key", "API key",
+      "Jimmy AI API key (write-only); default: $JIMMY_API_KEY. Prefer the "
+      "environment variable: launch lines are logged", NULL,
+      G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstJimmyAudioSrc:api-url:
+   *
+   * Base URL of the API. Unset or empty falls back to $JIMMY_API_URL, then
+   * to https://www.jimmyai.cn. Reading it gives the URL a start would use.
+   */
+  properties[PROP_API_URL] = g_param_spec_string ("api-url", "API URL",
+      "Base URL of the Jimmy AI API (http or https); default: "
+      "$JIMMY_API_URL, else " JIMMY_API_DEFAULT_URL, JIMMY_API_DEFAULT_URL,
+      SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:poll-interval:
+   *
+   * Time between two polls while the task is queued or processing. The
+   * service asks for 5 to 10 s.
+   */
+  properties[PROP_POLL_INTERVAL] = g_param_spec_uint ("poll-interval",
+      "Poll interval", "Milliseconds between two polls of the task",
+      JIMMY_POLL_MIN_INTERVAL_MS, JIMMY_POLL_MAX_INTERVAL_MS,
+      JIMMY_POLL_DEFAULT_INTERVAL_MS, SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:task-timeout:
+   *
+   * Give up with an error if the task has not completed this many
+   * seconds after polling started.
+   */
+  properties[PROP_TASK_TIMEOUT] = g_param_spec_uint ("task-timeout",
+      "Task timeout", "Seconds to wait for the task to complete "
+      "(0 = wait for ever)", 0, G_MAXUINT, JIMMY_POLL_DEFAULT_TASK_TIMEOUT_S,
+      SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:request-timeout:
+   *
+   * Limit on one API request, headers and body; also souphttpsrc's
+   * timeout for the audio download.
+   */
+  properties[PROP_REQUEST_TIMEOUT] = g_param_spec_uint ("request-timeout",
+      "Request timeout", "Seconds one HTTP request may take (0 = no limit)",
+      0, 3600, JIMMY_POLL_DEFAULT_REQUEST_TIMEOUT_S, SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:max-retries:
+   *
+   * Consecutive transient failures tolerated (connection errors, request
+   * timeouts, HTTP 408, 429 and 5xx) before giving up, with exponential
+   * backoff and jitter between tries, honouring Retry-After.
+   */
+  properties[PROP_MAX_RETRIES] = g_param_spec_int ("max-retries",
+      "Max retries", "Consecutive failed polls tolerated before giving up "
+      "(-1 = retry for ever)", -1, G_MAXINT, JIMMY_POLL_DEFAULT_MAX_RETRIES,
+      SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:decode:
+   *
+   * TRUE outputs raw decoded audio; FALSE outputs the encoded stream
+   * exactly as served (e.g. audio/mpeg), for saving without re-encoding.
+   */
+  properties[PROP_DECODE] = g_param_spec_boolean ("decode", "Decode",
+      "Output decoded raw audio (TRUE) or the encoded stream as served "
+      "(FALSE)", DEFAULT_DECODE, SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:user-agent:
+   *
+   * User-Agent of the API requests and of the audio download.
+   */
+  properties[PROP_USER_AGENT] = g_param_spec_string ("user-agent",
+      "User-Agent", "User-Agent header of every request",
+      DEFAULT_USER_AGENT, SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:proxy:
+   *
+   * HTTP proxy for the API and the audio. Unset uses $http_proxy,
+   * $https_proxy and $no_proxy; "" means no proxy.
+   */
+  properties[PROP_PROXY] = g_param_spec_string ("proxy", "Proxy",
+      "HTTP proxy URI (default: $http_proxy/$https_proxy; \"\" = none)",
+      NULL, SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:ssl-strict:
+   *
+   * Refuse TLS certificates that do not verify. Only turn off for test
+   * servers.
+   */
+  properties[PROP_SSL_STRICT] = g_param_spec_boolean ("ssl-strict",
+      "SSL strict", "Refuse TLS certificates that do not verify",
+      DEFAULT_SSL_STRICT, SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:status:
+   *
+   * The task's last reported status: queued, processing, completed,
+   * failed, or what else the service said. NULL before the first poll.
+   */
+  properties[PROP_STATUS] = g_param_spec_string ("status", "Status",
+      "Last status the service reported for the task (read-only)", NULL,
+      RESULT_FLAGS);
+
+  properties[PROP_MODEL_ID] = g_param_spec_string ("model-id", "Model ID",
+      "modelId of a completed preview task (read-only)", NULL, RESULT_FLAGS);
+
+  properties[PROP_AUDIO_URL] = g_param_spec_string ("audio-url",
+      "Audio URL", "audioUrl of the completed task (read-only)", NULL,
+      RESULT_FLAGS);
+
+  properties[PROP_SUBTITLE_URL] = g_param_spec_string ("subtitle-url",
+      "Subtitle URL", "subtitleFile of the completed task, if any "
+      "(read-only)", NULL, RESULT_FLAGS);
+
+  g_object_class_install_properties (gobject_class, N_PROPS, properties);
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Jimmy AI SoundClone source", "Source/Audio/Network",
+      "Waits for a Jimmy AI SoundClone task to complete and plays its audio",
+      "jimmyaudiosrc developers");
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_jimmy_audio_src_change_state);
+}

@@ -1,0 +1,70 @@
+/* jimmy-poll-options.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "jimmy-poll-options.h"
+
+#include <string.h>
+
+G_DEFINE_BOXED_TYPE (JimmyPollOptions, jimmy_poll_options,
+    jimmy_poll_options_copy, jimmy_poll_options_free)
+
+/**
+ * jimmy_poll_options_new:
+ * @api_url: base URL of the API
+ * @task_id: the task to wait for
+ * @api_key: (nullable): the Bearer token
+ *
+ * Returns: (transfer full): options with the documented defaults.
+ */
+JimmyPollOptions *
+jimmy_poll_options_new (const char *api_url, const char *task_id,
+    const char *api_key)
+{
+  JimmyPollOptions *options = g_new0 (JimmyPollOptions, 1);
+
+  options->api_url = g_strdup (api_url);
+  options->task_id = g_strdup (task_id);
+  options->api_key = g_strdup (api_key);
+  options->poll_interval_ms = JIMMY_POLL_DEFAULT_INTERVAL_MS;
+  options->task_timeout_s = JIMMY_POLL_DEFAULT_TASK_TIMEOUT_S;
+  options->request_timeout_s = JIMMY_POLL_DEFAULT_REQUEST_TIMEOUT_S;
+  options->max_retries = JIMMY_POLL_DEFAULT_MAX_RETRIES;
+  options->ssl_strict = TRUE;
+
+  return options;
+}
+
+JimmyPollOptions *
+jimmy_poll_options_copy (const JimmyPollOptions *options)
+{
+  JimmyPollOptions *copy;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  copy = g_memdup2 (options, sizeof *options);
+  copy->api_url = g_strdup (options->api_url);
+  copy->task_id = g_strdup (options->task_id);
+  copy->api_key = g_strdup (options->api_key);
+  copy->user_agent = g_strdup (options->user_agent);
+  copy->proxy = g_strdup (options->proxy);
+
+  return copy;
+}
+
+void
+jimmy_poll_options_free (JimmyPollOptions *options)
+{
+  if (options == NULL)
+    return;
+
+  g_free (options->api_url);
+  g_free (options->task_id);
+  /* The key should not linger in freed heap memory. */
+  if (options->api_key != NULL)
+    memset (options->api_key, 0, strlen (options->api_key));
+  g_free (options->api_key);
+  g_free (options->user_agent);
+  g_free (options->proxy);
+  g_free (options);
+}

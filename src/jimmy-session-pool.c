@@ -1,0 +1,158 @@
+/* jimmy-session-pool.c: one SoupSession per distinct HTTP configuration.
+ *
+ * Every waiting task in the process shares the poller thread; tasks whose
+ * proxy, TLS strictness and user agent agree also share a session, and so
+ * its keep-alive connections. TLS strictness is part of the key although
+ * it is checked per message: a connection accepted with ssl-strict=false
+ * must never be reused by a strict request. The request timeout is not:
+ * the poller enforces it per request.
+ *
+ * Use from the poller thread only: a SoupSession belongs to the thread
+ * that created it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "jimmy-session-pool.h"
+
+/* Idle keep-alive connections are closed after this long. */
+#define IDLE_TIMEOUT_S 60
+
+struct _JimmySessionPool {
+  GHashTable *sessions;         /* (owned) config key → SoupSession */
+};
+
+JimmySessionPool *
+jimmy_session_pool_new (void)
+{
+  JimmySessionPool *self = g_new0 (JimmySessionPool, 1);
+
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_object_unref);
+  return self;
+}
+
+void
+jimmy_session_pool_free (JimmySessionPool * self)
+{
+  if (self == NULL)
+    return;
+
+  g_hash_table_unref (self->sessions);
+  g_free (self);
+}
+
+static char *
+make_config_key (const JimmyPollOptions * options)
+{
+  /* \x1f cannot appear in a valid URI or header value. */
+  return g_strdup_printf ("%s\x1f%d\x1f%s",
+      options->proxy ? options->proxy : "\x1e",
+      options->ssl_strict, options->user_agent ? options->user_agent : "");
+}
+
+static char **
+split_no_proxy (const char *no_proxy)
+{
+  g_auto (GStrv) hosts = g_strsplit (no_proxy, ",", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  guint i;
+
+  for (i = 0; hosts[i] != NULL; i++) {
+    const char *host = g_strstrip (hosts[i]);
+    if (*host != '\0')
+      g_strv_builder_add (builder, host);
+  }
+  return g_strv_builder_end (builder);
+}
+
+static const char *
+getenv_nonempty (const char *lower, const char *upper)
+{
+  const char *value = g_getenv (lower);
+
+  if (value == NULL || *value == '\0')
+    value = g_getenv (upper);
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+/* The conventional proxy variables, read like curl and souphttpsrc do.
+ * Building the resolver ourselves keeps GIO from loading its desktop proxy
+ * modules (and their worker threads) into media servers. */
+static GProxyResolver *
+proxy_resolver_from_environment (void)
+{
+  const char *http_proxy = getenv_nonempty ("http_proxy", "HTTP_PROXY");
+  const char *https_proxy = getenv_nonempty ("https_proxy", "HTTPS_PROXY");
+  const char *no_proxy = getenv_nonempty ("no_proxy", "NO_PROXY");
+  g_auto (GStrv) ignore_hosts = NULL;
+  GProxyResolver *resolver;
+
+  if (http_proxy == NULL && https_proxy == NULL)
+    return NULL;
+
+  if (no_proxy != NULL)
+    ignore_hosts = split_no_proxy (no_proxy);
+  resolver = g_simple_proxy_resolver_new (NULL, ignore_hosts);
+  if (http_proxy != NULL)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver),
+        "http", http_proxy);
+  if (https_proxy != NULL)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver),
+        "https", https_proxy);
+  return resolver;
+}
+
+static GProxyResolver *
+make_proxy_resolver (const JimmyPollOptions * options)
+{
+  if (options->proxy == NULL)
+    return proxy_resolver_from_environment ();
+  if (*options->proxy == '\0')
+    return NULL;
+  return g_simple_proxy_resolver_new (options->proxy, NULL);
+}
+
+static SoupSession *
+create_session (const JimmyPollOptions * options)
+{
+  g_autoptr (GProxyResolver) resolver = make_proxy_resolver (options);
+  SoupSession *session;
+
+  /* No SoupLogger is ever attached: it would print the Authorization
+   * header. */
+  session = soup_session_new_with_options ("max-conns",
+      JIMMY_SESSION_MAX_CONNECTIONS, "max-conns-per-host",
+      JIMMY_SESSION_MAX_CONNECTIONS, "idle-timeout", IDLE_TIMEOUT_S,
+      "proxy-resolver", resolver, NULL);
+  if (options->user_agent != NULL)
+    soup_session_set_user_agent (session, options->user_agent);
+  /* Without a cache or cookie jar feature the session keeps no state
+   * between polls besides its connections. */
+  return session;
+}
+
+/**
+ * jimmy_session_pool_get:
+ *
+ * Returns: (transfer none): the session for @options' HTTP configuration,
+ * created on first use and kept until the pool is freed.
+ */
+SoupSession *
+jimmy_session_pool_get (JimmySessionPool * self,
+    const JimmyPollOptions * options)
+{
+  g_autofree char *key = make_config_key (options);
+  SoupSession *session = g_hash_table_lookup (self->sessions, key);
+
+  if (session == NULL) {
+    session = create_session (options);
+    g_hash_table_insert (self->sessions, g_steal_pointer (&key), session);
+  }
+  return session;
+}
+
+guint
+jimmy_session_pool_get_size (JimmySessionPool * self)
+{
+  return g_hash_table_size (self->sessions);
+}

@@ -1,0 +1,185 @@
+/* element-fixture.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "element-fixture.h"
+
+#include <string.h>
+
+/* No test should take this long; a hang fails instead of stalling CI. */
+#define BUS_TIMEOUT (60 * GST_SECOND)
+
+void
+element_fixture_set_up (ElementFixture * f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  const char *media = g_getenv ("JIMMY_MOCK_MEDIA");
+
+  g_assert_nonnull (media);
+
+  f->api = jimmy_mock_server_new ();
+  jimmy_mock_server_set_api_key (f->api, TEST_API_KEY);
+  g_assert_true (jimmy_mock_server_start (f->api, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+
+  f->media = jimmy_mock_server_new ();
+  g_assert_true (jimmy_mock_server_start (f->media, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (jimmy_mock_server_set_media_file (f->media, media, &error));
+  g_assert_no_error (error);
+  jimmy_mock_server_set_media_base_url (f->api,
+      jimmy_mock_server_get_base_url (f->media));
+
+  f->statuses = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+}
+
+void
+element_fixture_stop (ElementFixture * f)
+{
+  if (f->pipeline != NULL) {
+    g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_NULL), ==,
+        GST_STATE_CHANGE_SUCCESS);
+    gst_clear_object (&f->pipeline);
+    f->src = NULL;
+  }
+}
+
+void
+element_fixture_tear_down (ElementFixture * f, gconstpointer data)
+{
+  element_fixture_stop (f);
+  jimmy_mock_server_stop (f->api);
+  g_clear_object (&f->api);
+  jimmy_mock_server_stop (f->media);
+  g_clear_object (&f->media);
+  g_ptr_array_unref (f->statuses);
+  gst_clear_message (&f->error);
+}
+
+void
+element_fixture_add_task (ElementFixture * f, const char *task_id,
+    const char *script)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (jimmy_mock_server_add_task (f->api, task_id, script,
+          &error));
+  g_assert_no_error (error);
+}
+
+/* A jimmyaudiosrc pointed at the mock API, polling fast. */
+GstElement *
+element_fixture_make_src (ElementFixture * f, const char *task_id)
+{
+  GstElement *src = gst_element_factory_make ("jimmyaudiosrc", NULL);
+
+  g_assert_nonnull (src);
+  g_object_set (src, "task-id", task_id, "api-key", TEST_API_KEY,
+      "api-url", jimmy_mock_server_get_base_url (f->api),
+      "poll-interval", 10, NULL);
+  return src;
+}
+
+/* @description names the jimmyaudiosrc "src"; its settings are added. */
+void
+element_fixture_launch (ElementFixture * f, const char *description)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->pipeline = gst_parse_launch (description, &error);
+  g_assert_no_error (error);
+  f->src = gst_bin_get_by_name (GST_BIN (f->pipeline), "src");
+  g_assert_nonnull (f->src);
+  g_object_set (f->src, "api-key", TEST_API_KEY,
+      "api-url", jimmy_mock_server_get_base_url (f->api),
+      "poll-interval", 10, NULL);
+  /* The pipeline holds the element for us. */
+  gst_object_unref (f->src);
+}
+
+static void
+record (ElementFixture * f, GstMessage * message)
+{
+  const GstStructure *s = gst_message_get_structure (message);
+
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_ELEMENT:
+      if (gst_structure_has_name (s, "jimmy-task-status"))
+        g_ptr_array_add (f->statuses, gst_structure_copy (s));
+      break;
+    case GST_MESSAGE_ERROR:
+      if (f->error == NULL)
+        f->error = gst_message_ref (message);
+      break;
+    case GST_MESSAGE_EOS:
+      f->eos = TRUE;
+      break;
+    default:
+      break;
+  }
+}
+
+/* Sets @state and reads the bus until EOS or an error. */
+void
+element_fixture_run (ElementFixture * f, GstState state)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (f->pipeline);
+
+  gst_element_set_state (f->pipeline, state);
+  while (!f->eos && f->error == NULL) {
+    GstMessage *message = gst_bus_timed_pop_filtered (bus, BUS_TIMEOUT,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT);
+    g_assert_nonnull (message);
+    record (f, message);
+    gst_message_unref (message);
+  }
+  /* Status messages posted before the end are all queued by now. */
+  while (TRUE) {
+    GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
+    if (message == NULL)
+      break;
+    record (f, message);
+    gst_message_unref (message);
+  }
+}
+
+void
+element_fixture_assert_error (ElementFixture * f, GQuark domain, gint code,
+    const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *debug = NULL;
+
+  g_assert_nonnull (f->error);
+  gst_message_parse_error (f->error, &error, &debug);
+  g_assert_error (error, domain, code);
+  if (fragment != NULL && strstr (error->message, fragment) == NULL)
+    g_error ("error message \"%s\" lacks \"%s\"", error->message, fragment);
+  g_assert_null (strstr (error->message, TEST_API_KEY));
+  g_assert_true (debug == NULL || strstr (debug, TEST_API_KEY) == NULL);
+}
+
+const GstStructure *
+element_fixture_error_details (ElementFixture * f)
+{
+  const GstStructure *details = NULL;
+
+  g_assert_nonnull (f->error);
+  gst_message_parse_error_details (f->error, &details);
+  g_assert_nonnull (details);
+  return details;
+}
+
+GBytes *
+element_fixture_read_media (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (g_getenv ("JIMMY_MOCK_MEDIA"),
+          &contents, &length, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}

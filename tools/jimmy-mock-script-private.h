@@ -1,0 +1,41 @@
+/* jimmy-mock-script-private.h: status scripts of the mock server.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  JIMMY_MOCK_STEP_STATUS,
+  JIMMY_MOCK_STEP_HTTP,
+  JIMMY_MOCK_STEP_RETRY_AFTER,
+  JIMMY_MOCK_STEP_API_ERROR,
+  JIMMY_MOCK_STEP_GARBAGE,
+  JIMMY_MOCK_STEP_RESET,
+  JIMMY_MOCK_STEP_HANG,
+  JIMMY_MOCK_STEP_REDIRECT,
+} JimmyMockStepKind;
+
+/* One `token[:count]` of a script. Never changes once parsed. */
+typedef struct {
+  JimmyMockStepKind kind;
+  char *token;                  /* (owned): as written, without the count */
+  guint value;                  /* HTTP status or Retry-After seconds */
+  guint count;
+} JimmyMockStep;
+
+/* A task's position in its script. */
+typedef struct _JimmyMockCursor JimmyMockCursor;
+
+GPtrArray *jimmy_mock_script_parse (const char *script, GError ** error);
+
+JimmyMockCursor *jimmy_mock_cursor_new (GPtrArray * steps,
+    gboolean from_default);
+void jimmy_mock_cursor_free (JimmyMockCursor * cursor);
+gboolean jimmy_mock_cursor_is_from_default (const JimmyMockCursor * cursor);
+const JimmyMockStep *jimmy_mock_cursor_next (JimmyMockCursor * cursor);
+
+G_END_DECLS

@@ -1,0 +1,226 @@
+/* jimmy-mock-script.c: parsing and stepping through status scripts.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The grammar is described in jimmy-mock-server.c.
+ */
+#include "jimmy-mock-script-private.h"
+#include "jimmy-mock-server.h"
+
+#include <string.h>
+
+static void
+step_free (JimmyMockStep * step)
+{
+  g_free (step->token);
+  g_free (step);
+}
+
+/* The steps are shared with other cursors (every task run by the default
+ * script) and never change. */
+struct _JimmyMockCursor
+{
+  GPtrArray *steps;             /* (owned) (element-type JimmyMockStep) */
+  guint index;
+  guint used;                   /* polls answered by steps[index] so far */
+  gboolean from_default;
+};
+
+JimmyMockCursor *
+jimmy_mock_cursor_new (GPtrArray * steps, gboolean from_default)
+{
+  JimmyMockCursor *cursor = g_new0 (JimmyMockCursor, 1);
+
+  cursor->steps = g_ptr_array_ref (steps);
+  cursor->from_default = from_default;
+  return cursor;
+}
+
+void
+jimmy_mock_cursor_free (JimmyMockCursor * cursor)
+{
+  g_ptr_array_unref (cursor->steps);
+  g_free (cursor);
+}
+
+gboolean
+jimmy_mock_cursor_is_from_default (const JimmyMockCursor * cursor)
+{
+  return cursor->from_default;
+}
+
+/* Returns the step answering this poll and moves on. */
+const JimmyMockStep *
+jimmy_mock_cursor_next (JimmyMockCursor * cursor)
+{
+  const JimmyMockStep *step =
+      g_ptr_array_index (cursor->steps, cursor->index);
+
+  cursor->used++;
+  if (cursor->used >= step->count && cursor->index + 1 < cursor->steps->len) {
+    cursor->index++;
+    cursor->used = 0;
+  }
+  return step;
+}
+
+static gboolean
+is_lower_word (const char *text)
+{
+  if (*text == '\0')
+    return FALSE;
+  for (; *text != '\0'; text++) {
+    if (*text < 'a' || *text > 'z')
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Decimal digits only: g_ascii_string_to_unsigned() alone would let a
+ * sign through. */
+static gboolean
+parse_number (const char *text, guint min, guint max, guint * out)
+{
+  guint64 value;
+  const char *p;
+
+  if (*text == '\0')
+    return FALSE;
+  for (p = text; *p != '\0'; p++) {
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  }
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
+    return FALSE;
+  *out = (guint) value;
+  return TRUE;
+}
+
+static gboolean
+parse_token (const char *token, JimmyMockStep * step)
+{
+  static const struct {
+    const char *token;
+    JimmyMockStepKind kind;
+  } fixed[] = {
+    {"api-error", JIMMY_MOCK_STEP_API_ERROR},
+    {"garbage", JIMMY_MOCK_STEP_GARBAGE},
+    {"reset", JIMMY_MOCK_STEP_RESET},
+    {"hang", JIMMY_MOCK_STEP_HANG},
+    {"redirect-same", JIMMY_MOCK_STEP_REDIRECT},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (fixed); i++) {
+    if (strcmp (token, fixed[i].token) == 0) {
+      step->kind = fixed[i].kind;
+      return TRUE;
+    }
+  }
+
+  if (g_str_has_prefix (token, "http-")) {
+    step->kind = JIMMY_MOCK_STEP_HTTP;
+    /* Below 200 is not a final response; libsoup cannot send it as one. */
+    return strlen (token) == strlen ("http-NNN") &&
+        parse_number (token + strlen ("http-"), 200, 599, &step->value);
+  }
+  if (g_str_has_prefix (token, "retry-after-")) {
+    step->kind = JIMMY_MOCK_STEP_RETRY_AFTER;
+    return parse_number (token + strlen ("retry-after-"), 0, 86400,
+        &step->value);
+  }
+  if (is_lower_word (token)) {
+    step->kind = JIMMY_MOCK_STEP_STATUS;
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static JimmyMockStep *
+parse_step (const char *text, GError ** error)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  JimmyMockStep *step;
+  char *colon;
+
+  step = g_new0 (JimmyMockStep, 1);
+  step->count = 1;
+
+  colon = strchr (copy, ':');
+  if (colon != NULL) {
+    *colon = '\0';
+    if (!parse_number (colon + 1, 1, G_MAXUINT, &step->count))
+      goto bad_count;
+  }
+  step->token = g_strdup (copy);
+  if (!parse_token (step->token, step))
+    goto bad_token;
+
+  return step;
+
+  /* ERRORS */
+bad_count:
+  {
+    g_set_error (error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT,
+        "Invalid count in script step \"%s\": expected a number of at "
+        "least 1", text);
+    step_free (step);
+    return NULL;
+  }
+bad_token:
+  {
+    g_set_error (error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT,
+        "Invalid token \"%s\" in script: expected a lowercase status word, "
+        "http-NNN (200-599), retry-after-N, api-error, garbage, reset, "
+        "hang or redirect-same", step->token);
+    step_free (step);
+    return NULL;
+  }
+}
+
+/* Returns: (transfer full) (element-type JimmyMockStep): the steps, never
+ * empty. */
+GPtrArray *
+jimmy_mock_script_parse (const char *script, GError ** error)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+  g_auto(GStrv) parts = NULL;
+  guint i;
+
+  if (script == NULL || *script == '\0') {
+    g_set_error_literal (error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT, "The script is empty");
+    return NULL;
+  }
+
+  steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
+  parts = g_strsplit (script, ",", -1);
+  for (i = 0; parts[i] != NULL; i++) {
+    JimmyMockStep *step = parse_step (parts[i], error);
+
+    if (step == NULL)
+      return NULL;
+    g_ptr_array_add (steps, step);
+  }
+  return g_steal_pointer (&steps);
+}
+
+/**
+ * jimmy_mock_script_validate:
+ * @script: a status script
+ * @error: return location for a #GError
+ *
+ * Checks @script against the grammar described in the section
+ * documentation, without any server.
+ *
+ * Returns: %TRUE if @script is valid
+ */
+gboolean
+jimmy_mock_script_validate (const char *script, GError ** error)
+{
+  g_autoptr(GPtrArray) steps = jimmy_mock_script_parse (script, error);
+
+  return steps != NULL;
+}

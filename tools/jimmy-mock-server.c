@@ -1,0 +1,1259 @@
+/* jimmy-mock-server.c: a scriptable mock of the SoundClone task API.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:jimmy-mock-server
+ * @title: JimmyMockServer
+ * @short_description: a scriptable SoundClone task API for tests
+ *
+ * A #JimmyMockServer runs a #SoupServer on its own thread, with its own
+ * #GMainContext, so a test may block its own thread (on GStreamer, on a
+ * #GCond) while the server answers. Every public function may be called
+ * from any thread.
+ *
+ * It serves:
+ *
+ * - `GET /api/open-api/v1/audios/<id>`: the next step of the status script
+ *   of task `<id>` (the one path segment, percent-decoded).
+ * - `GET /redirected/api/open-api/v1/audios/<id>`: the same; this is where
+ *   the `redirect-same` step points. It advances the script too, so a
+ *   redirect costs two steps: the `redirect-same` and the one answered
+ *   after it.
+ * - `GET /media/<anything>.mp3`: the media file, with `Range` support.
+ *   Never needs the API key, never delayed.
+ * - `GET /media/<anything>.srt`: the subtitles, if set.
+ *
+ * Anything else answers 404.
+ *
+ * A status script is a comma-separated list of steps `token[:count]`. A
+ * step answers `count` polls (default 1), then the next step takes over;
+ * the last step answers every poll after that. Tokens:
+ *
+ * - `queued`, `processing`, `completed`, `failed` or any other lowercase
+ *   word `[a-z]+` not listed below: 200 with a task of that status.
+ * - `http-NNN`: status NNN (200–599) with `{"code":NNN00,"msg":<phrase>}`.
+ * - `retry-after-N`: 429 with `Retry-After: N`.
+ * - `api-error`: 200 with the envelope code 50001 and `"data":null`.
+ * - `garbage`: 200, `application/json`, body `<html>not json`.
+ * - `reset`: the connection is closed without a response.
+ * - `hang`: no response until jimmy_mock_server_release_held() or the
+ *   server stops (the connection is then closed). A released request is
+ *   answered like a new poll, so it costs a second step; if that step is
+ *   `hang` again it gets a 503.
+ * - `redirect-same`: 307 to the same task under `/redirected/`.
+ *
+ * Example: `queued:1,processing:3,completed`.
+ */
+
+#include "jimmy-mock-server.h"
+#include "jimmy-mock-reply-private.h"
+#include "jimmy-mock-script-private.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#define API_PREFIX JIMMY_MOCK_API_PREFIX
+#define REDIRECTED_PREFIX JIMMY_MOCK_REDIRECTED_PREFIX
+#define MEDIA_PREFIX JIMMY_MOCK_MEDIA_PREFIX
+
+#define DEFAULT_MODEL "soundCloningClone"
+#define DEFAULT_FAILURE_TEXT "the voice sample is too short"
+
+#define SUMMARY_KEY "jimmy-mock-summary"
+
+G_DEFINE_QUARK (jimmy-mock-server-error-quark, jimmy_mock_server_error);
+
+/* ------------------------------------------------------------------------
+ * The object
+ * --------------------------------------------------------------------- */
+
+/* A request paused by a delay or a `hang`. Lives on the server thread. */
+typedef struct {
+  JimmyMockServer *self;        /* (unowned): stop drains every Pending */
+  SoupServerMessage *msg;       /* (owned) */
+  char *task_id;                /* (owned) (nullable) */
+  JimmyMockReply *reply;        /* (owned) (nullable): NULL while held */
+  GSource *timeout;             /* (owned) (nullable) */
+  gulong finished_id;
+} Pending;
+
+struct _JimmyMockServer
+{
+  GObject parent_instance;
+
+  /* Guards the fields from @thread to @requests: the thread and its
+   * context, the settings, the task cursors and the request log. Never
+   * held while calling into libsoup or emitting a signal. */
+  GMutex lock;
+  /* Signalled when the server thread has started listening (or failed
+   * to) and whenever a request is logged. */
+  GCond cond;
+
+  GThread *thread;              /* (owned) (nullable) */
+  GMainContext *context;        /* (owned) (nullable): the thread's */
+  gboolean starting;
+  GError *start_error;          /* (owned) (nullable) */
+  char *base_url;               /* (owned) (nullable) */
+
+  char *api_key;                /* (owned) (nullable) */
+  char *model;                  /* (owned) */
+  char *failure_text;           /* (owned) */
+  char *media_base_url;         /* (owned) (nullable) */
+  GBytes *media;                /* (owned) (nullable) */
+  GBytes *subtitles;            /* (owned) (nullable) */
+  guint delay_ms;
+  GPtrArray *default_steps;     /* (owned) (nullable) */
+  GHashTable *tasks;            /* (owned): task id → JimmyMockCursor */
+  GPtrArray *requests;          /* (owned) (element-type JimmyMockRequest) */
+
+  /* Set by stop, read by the server thread's loop. */
+  gint quit;
+
+  /* Server thread only. */
+  GPtrArray *pending;           /* (owned) (element-type Pending) */
+};
+
+G_DEFINE_TYPE (JimmyMockServer, jimmy_mock_server, G_TYPE_OBJECT);
+
+enum {
+  SIGNAL_REQUEST_SERVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/**
+ * jimmy_mock_request_free:
+ * @request: (transfer full): a #JimmyMockRequest
+ */
+void
+jimmy_mock_request_free (JimmyMockRequest * request)
+{
+  g_free (request->method);
+  g_free (request->path);
+  g_free (request->authorization);
+  g_free (request->range);
+  g_free (request);
+}
+
+static JimmyMockRequest *
+request_copy (const JimmyMockRequest * request)
+{
+  JimmyMockRequest *copy = g_new0 (JimmyMockRequest, 1);
+
+  copy->method = g_strdup (request->method);
+  copy->path = g_strdup (request->path);
+  copy->authorization = g_strdup (request->authorization);
+  copy->range = g_strdup (request->range);
+  return copy;
+}
+
+/* ------------------------------------------------------------------------
+ * Server thread: answering
+ * --------------------------------------------------------------------- */
+
+static void
+emit_served (JimmyMockServer * self, SoupServerMessage * msg, guint status,
+    const char *summary)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = uri ? g_uri_get_path (uri) : "(no uri)";
+  const char *method = soup_server_message_get_method (msg);
+
+  g_debug ("%s %s -> %u %s", method, path, status, summary);
+  g_signal_emit (self, signals[SIGNAL_REQUEST_SERVED], 0, method, path,
+      status, summary);
+}
+
+/* The client must see a broken connection, not a response. */
+static void
+reset_connection (JimmyMockServer * self, SoupServerMessage * msg)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  emit_served (self, msg, 0, "reset (connection closed)");
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+}
+
+/* Called on the server thread; @paused says whether @msg waits for an
+ * unpause. */
+static void
+reply_apply (JimmyMockServer * self, SoupServerMessage * msg,
+    const JimmyMockReply * reply, gboolean paused)
+{
+  SoupMessageHeaders *headers;
+
+  if (reply->action == JIMMY_MOCK_REPLY_RESET) {
+    reset_connection (self, msg);
+    return;
+  }
+
+  soup_server_message_set_status (msg, reply->status,
+      jimmy_mock_status_phrase (reply->status));
+  headers = soup_server_message_get_response_headers (msg);
+  if (reply->header_name != NULL)
+    soup_message_headers_replace (headers, reply->header_name,
+        reply->header_value);
+  if (reply->content_type != NULL)
+    soup_message_headers_set_content_type (headers, reply->content_type, NULL);
+  if (reply->body != NULL) {
+    SoupMessageBody *body = soup_server_message_get_response_body (msg);
+
+    soup_message_body_append_bytes (body, reply->body);
+    soup_message_body_complete (body);
+  }
+  /* Logged with the final status by request_finished_cb(). */
+  g_object_set_data_full (G_OBJECT (msg), SUMMARY_KEY,
+      g_strdup (reply->summary), g_free);
+
+  if (paused)
+    soup_server_message_unpause (msg);
+}
+
+static void
+pending_free (Pending * pending)
+{
+  if (pending->finished_id != 0)
+    g_signal_handler_disconnect (pending->msg, pending->finished_id);
+  if (pending->timeout != NULL) {
+    g_source_destroy (pending->timeout);
+    g_source_unref (pending->timeout);
+  }
+  g_clear_pointer (&pending->reply, jimmy_mock_reply_free);
+  g_free (pending->task_id);
+  g_object_unref (pending->msg);
+  g_free (pending);
+}
+
+/* The message ended without us (the server is going away). */
+static void
+pending_finished_cb (SoupServerMessage * msg, gpointer user_data)
+{
+  Pending *pending = user_data;
+
+  g_ptr_array_remove_fast (pending->self->pending, pending);
+}
+
+static gboolean
+pending_timeout_cb (gpointer user_data)
+{
+  Pending *pending = user_data;
+  JimmyMockServer *self = pending->self;
+  g_autoptr(SoupServerMessage) msg = g_object_ref (pending->msg);
+  g_autoptr(JimmyMockReply) reply = g_steal_pointer (&pending->reply);
+
+  g_ptr_array_remove_fast (self->pending, pending);
+  reply_apply (self, msg, reply, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes @reply; NULL holds @msg until jimmy_mock_server_release_held().
+ * Called on the server thread. */
+static void
+pending_add (JimmyMockServer * self, SoupServerMessage * msg,
+    const char *task_id, JimmyMockReply * reply, guint delay_ms)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->self = self;
+  pending->msg = g_object_ref (msg);
+  pending->task_id = g_strdup (task_id);
+  pending->reply = reply;
+  pending->finished_id = g_signal_connect (msg, "finished",
+      G_CALLBACK (pending_finished_cb), pending);
+  soup_server_message_pause (msg);
+
+  if (reply != NULL) {
+    pending->timeout = g_timeout_source_new (delay_ms);
+    g_source_set_callback (pending->timeout, pending_timeout_cb, pending,
+        NULL);
+    g_source_attach (pending->timeout, g_main_context_get_thread_default ());
+  }
+  g_ptr_array_add (self->pending, pending);
+}
+
+/* ------------------------------------------------------------------------
+ * Server thread: the API
+ * --------------------------------------------------------------------- */
+
+/* Advances the task's script by one poll. Called with the lock held. */
+static JimmyMockReply *
+next_reply_locked (JimmyMockServer * self, const char *task_id)
+{
+  JimmyMockCursor *cursor = g_hash_table_lookup (self->tasks, task_id);
+  JimmyMockTaskInfo task = {
+    .id = task_id,
+    .model = self->model,
+    .failure_text = self->failure_text,
+    .api_base_url = self->base_url,
+    .media_base_url = self->media_base_url ? self->media_base_url :
+        self->base_url,
+    .has_subtitles = self->subtitles != NULL,
+  };
+
+  if (cursor == NULL && self->default_steps != NULL) {
+    cursor = jimmy_mock_cursor_new (self->default_steps, TRUE);
+    g_hash_table_insert (self->tasks, g_strdup (task_id), cursor);
+  }
+  if (cursor == NULL)
+    return jimmy_mock_reply_new_error (SOUP_STATUS_NOT_FOUND, 40400,
+        "task not found");
+
+  return jimmy_mock_reply_new_for_step (jimmy_mock_cursor_next (cursor),
+      &task);
+}
+
+/* Returns: (nullable): the task id of an API path, or NULL for 404. */
+static char *
+task_id_from_segment (const char *segment)
+{
+  g_autofree char *id = NULL;
+
+  if (*segment == '\0' || strchr (segment, '/') != NULL)
+    return NULL;
+  id = g_uri_unescape_string (segment, NULL);
+  /* A decoded '/' would be a second segment; JSON needs UTF-8. */
+  if (id == NULL || *id == '\0' || strchr (id, '/') != NULL ||
+      !g_utf8_validate (id, -1, NULL))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
+static gboolean
+authorized (JimmyMockServer * self, SoupServerMessage * msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *given = soup_message_headers_get_one (headers, "Authorization");
+  g_autofree char *expected = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->api_key != NULL)
+    expected = g_strdup_printf ("Bearer %s", self->api_key);
+  g_mutex_unlock (&self->lock);
+
+  return expected == NULL || g_strcmp0 (given, expected) == 0;
+}
+
+static void
+handle_api (JimmyMockServer * self, SoupServerMessage * msg,
+    const char *segment)
+{
+  g_autofree char *task_id = NULL;
+  JimmyMockReply *reply;
+  guint delay_ms;
+
+  g_mutex_lock (&self->lock);
+  delay_ms = self->delay_ms;
+  g_mutex_unlock (&self->lock);
+
+  if (!authorized (self, msg)) {
+    reply = jimmy_mock_reply_new_error (SOUP_STATUS_UNAUTHORIZED, 40100,
+        "invalid api key");
+    jimmy_mock_reply_set_header (reply, "WWW-Authenticate", "Bearer");
+  } else if (soup_server_message_get_method (msg) != SOUP_METHOD_GET) {
+    reply = jimmy_mock_reply_new_error (SOUP_STATUS_METHOD_NOT_ALLOWED,
+        40500, "method not allowed");
+    jimmy_mock_reply_set_header (reply, "Allow", "GET");
+  } else if ((task_id = task_id_from_segment (segment)) == NULL) {
+    reply = jimmy_mock_reply_new_error (SOUP_STATUS_NOT_FOUND, 40400,
+        "task not found");
+  } else {
+    g_mutex_lock (&self->lock);
+    reply = next_reply_locked (self, task_id);
+    g_mutex_unlock (&self->lock);
+  }
+
+  if (reply->action == JIMMY_MOCK_REPLY_HOLD) {
+    jimmy_mock_reply_free (reply);
+    pending_add (self, msg, task_id, NULL, 0);
+  } else if (delay_ms > 0) {
+    pending_add (self, msg, task_id, reply, delay_ms);
+  } else {
+    reply_apply (self, msg, reply, FALSE);
+    jimmy_mock_reply_free (reply);
+  }
+}
+
+/* ------------------------------------------------------------------------
+ * Server thread: media
+ * --------------------------------------------------------------------- */
+
+static void
+handle_media (JimmyMockServer * self, SoupServerMessage * msg,
+    const char *name)
+{
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JimmyMockReply) reply = NULL;
+  const char *content_type = NULL;
+  SoupMessageHeaders *headers;
+  SoupMessageBody *body;
+
+  if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD) {
+    reply = jimmy_mock_reply_new_error (SOUP_STATUS_METHOD_NOT_ALLOWED,
+        40500, "method not allowed");
+    jimmy_mock_reply_set_header (reply, "Allow", "GET, HEAD");
+    reply_apply (self, msg, reply, FALSE);
+    return;
+  }
+
+  g_mutex_lock (&self->lock);
+  if (strchr (name, '/') != NULL) {
+    /* Only one segment, like the real media host. */
+  } else if (g_str_has_suffix (name, ".mp3") && self->media != NULL) {
+    bytes = g_bytes_ref (self->media);
+    content_type = "audio/mpeg";
+  } else if (g_str_has_suffix (name, ".srt") && self->subtitles != NULL) {
+    bytes = g_bytes_ref (self->subtitles);
+    content_type = "text/plain; charset=utf-8";
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (bytes == NULL) {
+    reply = jimmy_mock_reply_new_error (SOUP_STATUS_NOT_FOUND, 40400,
+        "media not found");
+    reply_apply (self, msg, reply, FALSE);
+    return;
+  }
+
+  /* libsoup turns a complete body into 206/416 by itself when the
+   * request has a Range header (one range, or multipart/byteranges). */
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  headers = soup_server_message_get_response_headers (msg);
+  soup_message_headers_set_content_type (headers, content_type, NULL);
+  soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
+  body = soup_server_message_get_response_body (msg);
+  soup_message_body_append_bytes (body, bytes);
+  soup_message_body_complete (body);
+  g_object_set_data_full (G_OBJECT (msg), SUMMARY_KEY,
+      g_strdup (content_type), g_free);
+}
+
+/* ------------------------------------------------------------------------
+ * Server thread: dispatch
+ * --------------------------------------------------------------------- */
+
+static void
+log_request (JimmyMockServer * self, SoupServerMessage * msg,
+    const char *path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  JimmyMockRequest *request = g_new0 (JimmyMockRequest, 1);
+
+  request->method = g_strdup (soup_server_message_get_method (msg));
+  request->path = g_strdup (path);
+  request->authorization =
+      g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  request->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->requests, request);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* With raw-paths set, @path is still percent-encoded. */
+static void
+server_callback (SoupServer * server, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  JimmyMockServer *self = user_data;
+  const char *api_path = path;
+
+  log_request (self, msg, path);
+
+  if (g_str_has_prefix (path, MEDIA_PREFIX)) {
+    handle_media (self, msg, path + strlen (MEDIA_PREFIX));
+    return;
+  }
+
+  if (g_str_has_prefix (path, REDIRECTED_PREFIX API_PREFIX))
+    api_path = path + strlen (REDIRECTED_PREFIX);
+  if (g_str_has_prefix (api_path, API_PREFIX)) {
+    handle_api (self, msg, api_path + strlen (API_PREFIX));
+  } else {
+    g_autoptr(JimmyMockReply) reply =
+        jimmy_mock_reply_new_error (SOUP_STATUS_NOT_FOUND, 40400,
+        "not found");
+
+    reply_apply (self, msg, reply, FALSE);
+  }
+}
+
+static void
+request_finished_cb (SoupServer * server, SoupServerMessage * msg,
+    gpointer user_data)
+{
+  JimmyMockServer *self = user_data;
+  const char *summary = g_object_get_data (G_OBJECT (msg), SUMMARY_KEY);
+
+  emit_served (self, msg, soup_server_message_get_status (msg),
+      summary ? summary : "");
+}
+
+static void
+request_aborted_cb (SoupServer * server, SoupServerMessage * msg,
+    gpointer user_data)
+{
+  JimmyMockServer *self = user_data;
+
+  emit_served (self, msg, soup_server_message_get_status (msg), "aborted");
+}
+
+static void
+release_one (JimmyMockServer * self, Pending * pending)
+{
+  g_autoptr(SoupServerMessage) msg = g_object_ref (pending->msg);
+  g_autofree char *task_id = g_steal_pointer (&pending->task_id);
+  g_autoptr(JimmyMockReply) reply = NULL;
+
+  g_ptr_array_remove_fast (self->pending, pending);
+
+  g_mutex_lock (&self->lock);
+  reply = next_reply_locked (self, task_id);
+  g_mutex_unlock (&self->lock);
+
+  if (reply->action == JIMMY_MOCK_REPLY_HOLD) {
+    g_clear_pointer (&reply, jimmy_mock_reply_free);
+    reply = jimmy_mock_reply_new_error (SOUP_STATUS_SERVICE_UNAVAILABLE,
+        50300, "released, but the next step is hang again");
+  }
+  reply_apply (self, msg, reply, TRUE);
+}
+
+static gboolean
+release_held_cb (gpointer user_data)
+{
+  JimmyMockServer *self = user_data;
+  guint i = 0;
+
+  while (i < self->pending->len) {
+    Pending *pending = g_ptr_array_index (self->pending, i);
+
+    if (pending->reply == NULL)
+      release_one (self, pending);      /* removes it: stay at i */
+    else
+      i++;
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* Everything paused gets its connection closed, so the clients see an
+ * error now instead of waiting for a response that will never come. */
+static void
+drain_pending (JimmyMockServer * self)
+{
+  while (self->pending->len > 0) {
+    Pending *pending = g_ptr_array_steal_index_fast (self->pending, 0);
+    g_autoptr(GIOStream) stream = NULL;
+
+    g_signal_handler_disconnect (pending->msg, pending->finished_id);
+    pending->finished_id = 0;
+    emit_served (self, pending->msg, 0, "dropped: the server stopped");
+    stream = soup_server_message_steal_connection (pending->msg);
+    if (stream != NULL)
+      g_io_stream_close (stream, NULL, NULL);
+    pending_free (pending);
+  }
+}
+
+/* ------------------------------------------------------------------------
+ * Server thread: life cycle
+ * --------------------------------------------------------------------- */
+
+typedef struct {
+  JimmyMockServer *self;        /* (unowned): stop joins the thread */
+  GMainContext *context;        /* (owned) */
+  GSocketAddress *address;      /* (owned) */
+} ThreadData;
+
+static void
+thread_data_free (ThreadData * data)
+{
+  g_main_context_unref (data->context);
+  g_object_unref (data->address);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThreadData, thread_data_free);
+
+/* Not soup_server_get_uris(): libsoup 3.2 leaks an address per call. */
+static char *
+base_url_from_server (SoupServer * server)
+{
+  GSList *listeners = soup_server_get_listeners (server);
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *host = NULL;
+  GInetSocketAddress *inet;
+
+  address = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  if (address == NULL)
+    return NULL;
+
+  inet = G_INET_SOCKET_ADDRESS (address);
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+  /* g_uri_join() puts an IPv6 host in brackets. */
+  return g_uri_join (G_URI_FLAGS_NONE, "http", NULL, host,
+      g_inet_socket_address_get_port (inet), "", NULL, NULL);
+}
+
+/* Listens on exactly the address asked for: soup_server_listen() binds
+ * one socket. Returns: (transfer full) (nullable): the base url. */
+static char *
+listen_once (SoupServer * server, GSocketAddress * address, GError ** error)
+{
+  char *base_url;
+
+  if (!soup_server_listen (server, address, 0, error))
+    return NULL;
+  base_url = base_url_from_server (server);
+  if (base_url == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+        "Cannot read the address the mock server listens on");
+  return base_url;
+}
+
+/* Wakes up the thread waiting in jimmy_mock_server_start(). Takes
+ * @base_url and @error. */
+static void
+announce_started (JimmyMockServer * self, char *base_url, GError * error)
+{
+  g_mutex_lock (&self->lock);
+  self->base_url = base_url;
+  self->start_error = error;
+  self->starting = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static gpointer
+server_thread (gpointer user_data)
+{
+  g_autoptr(ThreadData) data = user_data;
+  JimmyMockServer *self = data->self;
+  g_autoptr(SoupServer) server = NULL;
+  GError *error = NULL;
+  char *base_url;
+
+  g_main_context_push_thread_default (data->context);
+
+  /* raw-paths: keep the percent-encoding, so a %2F in a task id can be
+   * told from a real '/', and the log shows paths as received. */
+  server = soup_server_new ("raw-paths", TRUE,
+      "server-header", "jimmy-mock-server ", NULL);
+  soup_server_add_handler (server, NULL, server_callback, self, NULL);
+  g_signal_connect (server, "request-finished",
+      G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (server, "request-aborted",
+      G_CALLBACK (request_aborted_cb), self);
+
+  base_url = listen_once (server, data->address, &error);
+  if (base_url != NULL) {
+    announce_started (self, base_url, NULL);
+    while (!g_atomic_int_get (&self->quit))
+      g_main_context_iteration (data->context, TRUE);
+  } else {
+    announce_started (self, NULL, error);
+  }
+
+  drain_pending (self);
+  soup_server_disconnect (server);
+  g_signal_handlers_disconnect_by_data (server, self);
+  g_clear_object (&server);
+  /* Let the closing connections finish on this context. */
+  while (g_main_context_iteration (data->context, FALSE))
+    continue;
+
+  g_main_context_pop_thread_default (data->context);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Public API
+ * --------------------------------------------------------------------- */
+
+/**
+ * jimmy_mock_server_new:
+ *
+ * Returns: (transfer full): a new server, not started yet: no status
+ *   script, no API key check, no media.
+ */
+JimmyMockServer *
+jimmy_mock_server_new (void)
+{
+  return g_object_new (JIMMY_TYPE_MOCK_SERVER, NULL);
+}
+
+/**
+ * jimmy_mock_server_start:
+ * @self: a #JimmyMockServer
+ * @address: an IP literal, e.g. "127.0.0.1" or "::1"; never a host name
+ * @port: the port, or 0 for any free port
+ * @error: return location for a #GError
+ *
+ * Starts the server thread and returns once it listens on @address only.
+ * A server may be started again after jimmy_mock_server_stop(); task
+ * positions and the request log are kept.
+ *
+ * Returns: %TRUE once listening
+ */
+gboolean
+jimmy_mock_server_start (JimmyMockServer * self, const char *address,
+    guint port, GError ** error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  ThreadData *data;
+  GError *start_error;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL || port > G_MAXUINT16) {
+    g_set_error (error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT,
+        "Cannot listen on \"%s\" port %u: expected an IP address and a port "
+        "up to 65535", address, port);
+    return FALSE;
+  }
+
+  g_mutex_lock (&self->lock);
+  if (self->thread != NULL || self->starting) {
+    g_mutex_unlock (&self->lock);
+    g_set_error_literal (error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT,
+        "The mock server is already running");
+    return FALSE;
+  }
+  self->starting = TRUE;
+  g_clear_pointer (&self->base_url, g_free);
+  g_atomic_int_set (&self->quit, FALSE);
+  self->context = g_main_context_new ();
+
+  data = g_new0 (ThreadData, 1);
+  data->self = self;
+  data->context = g_main_context_ref (self->context);
+  data->address = g_inet_socket_address_new (inet, port);
+  self->thread = g_thread_new ("jimmy-mock-server", server_thread, data);
+
+  while (self->starting)
+    g_cond_wait (&self->cond, &self->lock);
+  start_error = g_steal_pointer (&self->start_error);
+  g_mutex_unlock (&self->lock);
+
+  if (start_error != NULL) {
+    jimmy_mock_server_stop (self);
+    g_propagate_error (error, start_error);
+    return FALSE;
+  }
+  g_debug ("listening on %s", self->base_url);
+  return TRUE;
+}
+
+/**
+ * jimmy_mock_server_stop:
+ * @self: a #JimmyMockServer
+ *
+ * Stops the server and joins its thread. Requests still delayed or held
+ * get their connection closed. Does nothing if the server is not running.
+ * Must not be called from the server thread, i.e. from a
+ * #JimmyMockServer::request-served handler.
+ */
+void
+jimmy_mock_server_stop (JimmyMockServer * self)
+{
+  GThread *thread;
+  GMainContext *context;
+
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  if (self->thread == g_thread_self ()) {
+    g_mutex_unlock (&self->lock);
+    g_critical ("The mock server cannot stop itself from its own thread");
+    return;
+  }
+  thread = g_steal_pointer (&self->thread);
+  context = g_steal_pointer (&self->context);
+  g_mutex_unlock (&self->lock);
+
+  if (thread == NULL)
+    return;
+
+  g_atomic_int_set (&self->quit, TRUE);
+  g_main_context_wakeup (context);
+  g_thread_join (thread);
+  g_main_context_unref (context);
+}
+
+/**
+ * jimmy_mock_server_get_base_url:
+ * @self: a #JimmyMockServer
+ *
+ * Returns: (nullable): "http://127.0.0.1:PORT", without a trailing slash,
+ *   or %NULL before the first successful start. Valid until the next
+ *   start or the end of @self.
+ */
+const char *
+jimmy_mock_server_get_base_url (JimmyMockServer * self)
+{
+  const char *url;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  url = self->base_url;
+  g_mutex_unlock (&self->lock);
+  return url;
+}
+
+/**
+ * jimmy_mock_server_set_api_key:
+ * @self: a #JimmyMockServer
+ * @api_key: (nullable): the key API requests must carry as
+ *   `Authorization: Bearer <key>`, or %NULL to check nothing
+ *
+ * Other API requests get 401 `{"code":40100,"msg":"invalid api key"}`.
+ * Media requests never need the key.
+ */
+void
+jimmy_mock_server_set_api_key (JimmyMockServer * self, const char *api_key)
+{
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  g_free (self->api_key);
+  self->api_key = g_strdup (api_key);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * jimmy_mock_server_add_task:
+ * @self: a #JimmyMockServer
+ * @task_id: the task id, as the client sends it before percent-encoding
+ * @script: the status script, e.g. "queued:1,processing:3,completed"
+ * @error: return location for a #GError
+ *
+ * Sets the status script of @task_id and starts it from its first step,
+ * replacing any earlier script of that id. See the section documentation
+ * for the grammar.
+ *
+ * Returns: %TRUE if @script is valid
+ */
+gboolean
+jimmy_mock_server_add_task (JimmyMockServer * self, const char *task_id,
+    const char *script, GError ** error)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), FALSE);
+  g_return_val_if_fail (task_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The API path has one segment for the id, so these could never be
+   * asked for. */
+  if (*task_id == '\0' || strchr (task_id, '/') != NULL ||
+      !g_utf8_validate (task_id, -1, NULL)) {
+    g_set_error_literal (error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT,
+        "A task id must be non-empty UTF-8 without '/'");
+    return FALSE;
+  }
+  steps = jimmy_mock_script_parse (script, error);
+  if (steps == NULL)
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_replace (self->tasks, g_strdup (task_id),
+      jimmy_mock_cursor_new (steps, FALSE));
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static gboolean
+is_from_default (gpointer key, gpointer value, gpointer user_data)
+{
+  return jimmy_mock_cursor_is_from_default (value);
+}
+
+/**
+ * jimmy_mock_server_set_default_script:
+ * @self: a #JimmyMockServer
+ * @script: (nullable): the script for task ids without their own, or
+ *   %NULL to answer 404 `{"code":40400,"msg":"task not found"}` for them
+ *
+ * Every such id keeps its own position in the default script; setting a
+ * new one restarts them all. An invalid @script is a programmer error:
+ * check user input with jimmy_mock_script_validate() first.
+ */
+void
+jimmy_mock_server_set_default_script (JimmyMockServer * self,
+    const char *script)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  if (script != NULL) {
+    steps = jimmy_mock_script_parse (script, &error);
+    if (steps == NULL) {
+      g_critical ("%s", error->message);
+      return;
+    }
+  }
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->default_steps, g_ptr_array_unref);
+  self->default_steps = g_steal_pointer (&steps);
+  g_hash_table_foreach_remove (self->tasks, is_from_default, NULL);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * jimmy_mock_server_set_model:
+ * @self: a #JimmyMockServer
+ * @model: (nullable): the `model` of every task, or %NULL for
+ *   "soundCloningClone"
+ */
+void
+jimmy_mock_server_set_model (JimmyMockServer * self, const char *model)
+{
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  g_free (self->model);
+  self->model = g_strdup (model ? model : DEFAULT_MODEL);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * jimmy_mock_server_set_failure_text:
+ * @self: a #JimmyMockServer
+ * @text: (nullable): the `error` of failed tasks, or %NULL for
+ *   "the voice sample is too short"
+ */
+void
+jimmy_mock_server_set_failure_text (JimmyMockServer * self, const char *text)
+{
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  g_free (self->failure_text);
+  self->failure_text = g_strdup (text ? text : DEFAULT_FAILURE_TEXT);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * jimmy_mock_server_set_media_base_url:
+ * @self: a #JimmyMockServer
+ * @base_url: (nullable): the origin `audioUrl` and `subtitleFile` point
+ *   at (e.g. another #JimmyMockServer), or %NULL for this server
+ */
+void
+jimmy_mock_server_set_media_base_url (JimmyMockServer * self,
+    const char *base_url)
+{
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  g_free (self->media_base_url);
+  self->media_base_url = g_strdup (base_url);
+  /* The paths are appended with their own '/'. */
+  if (self->media_base_url != NULL && g_str_has_suffix (base_url, "/"))
+    self->media_base_url[strlen (base_url) - 1] = '\0';
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * jimmy_mock_server_set_media_file:
+ * @self: a #JimmyMockServer
+ * @path: (nullable): the file served for every `GET /media/<any>.mp3`,
+ *   or %NULL to answer 404 there
+ * @error: return location for a #GError
+ *
+ * Reads the whole file now; it is served as `audio/mpeg` with
+ * `Accept-Ranges: bytes`, and Range requests get 206 or 416.
+ *
+ * Returns: %TRUE if the file could be read
+ */
+gboolean
+jimmy_mock_server_set_media_file (JimmyMockServer * self, const char *path,
+    GError ** error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (path != NULL) {
+    char *contents;
+    gsize length;
+
+    if (!g_file_get_contents (path, &contents, &length, error))
+      return FALSE;
+    bytes = g_bytes_new_take (contents, length);
+  }
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->media, g_bytes_unref);
+  self->media = g_steal_pointer (&bytes);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/**
+ * jimmy_mock_server_set_subtitles:
+ * @self: a #JimmyMockServer
+ * @srt_text: (nullable): SubRip text, or %NULL for none
+ *
+ * When set, completed tasks carry `subtitleFile` and every
+ * `GET /media/<any>.srt` serves @srt_text as `text/plain; charset=utf-8`.
+ */
+void
+jimmy_mock_server_set_subtitles (JimmyMockServer * self,
+    const char *srt_text)
+{
+  GBytes *bytes = NULL;
+
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  if (srt_text != NULL)
+    bytes = g_bytes_new (srt_text, strlen (srt_text));
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->subtitles, g_bytes_unref);
+  self->subtitles = bytes;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * jimmy_mock_server_set_delay:
+ * @self: a #JimmyMockServer
+ * @delay_ms: how long every later API response waits, 0 for none
+ *
+ * The wait is a timeout on the server thread: other requests are still
+ * answered meanwhile. `hang` steps are not delayed further; media never.
+ */
+void
+jimmy_mock_server_set_delay (JimmyMockServer * self, guint delay_ms)
+{
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  self->delay_ms = delay_ms;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * jimmy_mock_server_release_held:
+ * @self: a #JimmyMockServer
+ *
+ * Answers every request held by a `hang` step, each like a new poll of
+ * its task. Returns at once; the answers are sent from the server thread
+ * right after.
+ */
+void
+jimmy_mock_server_release_held (JimmyMockServer * self)
+{
+  g_autoptr(GMainContext) context = NULL;
+
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  if (self->context != NULL)
+    context = g_main_context_ref (self->context);
+  g_mutex_unlock (&self->lock);
+
+  /* @self outlives the source: stop iterates the context dry before it
+   * returns. */
+  if (context != NULL)
+    g_main_context_invoke (context, release_held_cb, self);
+}
+
+/**
+ * jimmy_mock_server_dup_requests:
+ * @self: a #JimmyMockServer
+ *
+ * Returns: (transfer full) (element-type JimmyMockRequest): a copy of the
+ *   request log, oldest first
+ */
+GPtrArray *
+jimmy_mock_server_dup_requests (JimmyMockServer * self)
+{
+  GPtrArray *copy;
+  guint i;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  copy = g_ptr_array_new_full (self->requests->len,
+      (GDestroyNotify) jimmy_mock_request_free);
+  for (i = 0; i < self->requests->len; i++)
+    g_ptr_array_add (copy, request_copy (self->requests->pdata[i]));
+  g_mutex_unlock (&self->lock);
+  return copy;
+}
+
+/* Called with the lock held. */
+static guint
+count_requests_locked (JimmyMockServer * self, const char *path_prefix)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < self->requests->len; i++) {
+    JimmyMockRequest *request = self->requests->pdata[i];
+
+    if (path_prefix == NULL || g_str_has_prefix (request->path, path_prefix))
+      n++;
+  }
+  return n;
+}
+
+/**
+ * jimmy_mock_server_count_requests:
+ * @self: a #JimmyMockServer
+ * @path_prefix: (nullable): count only paths starting with this, as
+ *   received (percent-encoded); %NULL counts all
+ *
+ * Returns: how many such requests have arrived
+ */
+guint
+jimmy_mock_server_count_requests (JimmyMockServer * self,
+    const char *path_prefix)
+{
+  guint n;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), 0);
+
+  g_mutex_lock (&self->lock);
+  n = count_requests_locked (self, path_prefix);
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+/**
+ * jimmy_mock_server_clear_requests:
+ * @self: a #JimmyMockServer
+ *
+ * Empties the request log.
+ */
+void
+jimmy_mock_server_clear_requests (JimmyMockServer * self)
+{
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_set_size (self->requests, 0);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * jimmy_mock_server_wait_for_requests:
+ * @self: a #JimmyMockServer
+ * @path_prefix: (nullable): as for jimmy_mock_server_count_requests()
+ * @n: how many requests to wait for
+ * @timeout_ms: the longest wait
+ *
+ * Blocks until at least @n matching requests have arrived. A request
+ * counts as soon as its handler is entered, before any delay or hang.
+ *
+ * Returns: %TRUE if they arrived, %FALSE on timeout
+ */
+gboolean
+jimmy_mock_server_wait_for_requests (JimmyMockServer * self,
+    const char *path_prefix, guint n, guint timeout_ms)
+{
+  gint64 end_time;
+  gboolean arrived;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), FALSE);
+
+  end_time = g_get_monotonic_time () +
+      (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock (&self->lock);
+  while (!(arrived = count_requests_locked (self, path_prefix) >= n)) {
+    if (!g_cond_wait_until (&self->cond, &self->lock, end_time)) {
+      arrived = count_requests_locked (self, path_prefix) >= n;
+      break;
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  return arrived;
+}
+
+/* ------------------------------------------------------------------------
+ * GObject
+ * --------------------------------------------------------------------- */
+
+static void
+jimmy_mock_server_finalize (GObject * object)
+{
+  JimmyMockServer *self = JIMMY_MOCK_SERVER (object);
+
+  jimmy_mock_server_stop (self);
+
+  g_ptr_array_unref (self->pending);
+  g_ptr_array_unref (self->requests);
+  g_hash_table_unref (self->tasks);
+  g_clear_pointer (&self->default_steps, g_ptr_array_unref);
+  g_clear_pointer (&self->subtitles, g_bytes_unref);
+  g_clear_pointer (&self->media, g_bytes_unref);
+  g_free (self->media_base_url);
+  g_free (self->failure_text);
+  g_free (self->model);
+  g_free (self->api_key);
+  g_free (self->base_url);
+  g_clear_error (&self->start_error);
+  g_cond_clear (&self->cond);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (jimmy_mock_server_parent_class)->finalize (object);
+}
+
+static void
+jimmy_mock_server_class_init (JimmyMockServerClass * klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = jimmy_mock_server_finalize;
+
+  /**
+   * JimmyMockServer::request-served:
+   * @self: the server
+   * @method: the HTTP method
+   * @path: the path as received (percent-encoded)
+   * @status: the HTTP status sent, or 0 if the connection was closed
+   *   without a response
+   * @summary: what was answered, e.g. the script token
+   *
+   * Emitted on the server thread once a response is sent or dropped.
+   * Handlers must not call jimmy_mock_server_stop() nor drop the last
+   * reference to @self.
+   */
+  signals[SIGNAL_REQUEST_SERVED] =
+      g_signal_new ("request-served", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
+}
+
+static void
+jimmy_mock_server_init (JimmyMockServer * self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->model = g_strdup (DEFAULT_MODEL);
+  self->failure_text = g_strdup (DEFAULT_FAILURE_TEXT);
+  self->tasks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) jimmy_mock_cursor_free);
+  self->requests =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) jimmy_mock_request_free);
+  self->pending =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+}
