@@ -224,8 +224,12 @@ judge_task_body (RequestData * data, guint status)
         data->task_id, other);
   }
 
-  if (outcome->task == NULL)
+  if (outcome->task == NULL) {
     outcome->verdict = JIMMY_REQUEST_FATAL;
+    /* Errors about the envelope cannot know which task they were for. */
+    if (strstr (outcome->error->message, data->task_id) == NULL)
+      g_prefix_error (&outcome->error, "Task \"%s\": ", data->task_id);
+  }
   return g_steal_pointer (&outcome);
 }
 

@@ -76,7 +76,7 @@ test_bad_uris (void)
   const char *bad[] = {
     "jimmy://", "jimmy:///audio_1", "jimmy://audio_1/extra",
     "jimmy://audio_1?key=x", "jimmy://audio_1#x", "jimmy://audio_1:80",
-    "http://audio_1", "jimmy://%2E%2E", "jimmy:audio_1",
+    "jimmy://%2E%2E", "jimmy:audio_1", "jimmy://audio%01",
   };
   g_autoptr (GstElement) src = gst_element_factory_make ("jimmyaudiosrc",
       NULL);
@@ -88,6 +88,14 @@ test_bad_uris (void)
     g_assert_false (gst_uri_handler_set_uri (GST_URI_HANDLER (src), bad[i],
             &error));
     g_assert_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI);
+  }
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_assert_false (gst_uri_handler_set_uri (GST_URI_HANDLER (src),
+            "http://audio_1", &error));
+    g_assert_error (error, GST_URI_ERROR,
+        GST_URI_ERROR_UNSUPPORTED_PROTOCOL);
   }
 }
 

@@ -16,7 +16,8 @@
  * It serves:
  *
  * - `GET /api/open-api/v1/audios/<id>`: the next step of the status script
- *   of task `<id>` (the one path segment, percent-decoded).
+ *   of task `<id>`: the one path segment, percent-decoded, so `%2F` is a
+ *   '/' inside the id, while a literal '/' (a second segment) is a 404.
  * - `GET /redirected/api/open-api/v1/audios/<id>`: the same; this is where
  *   the `redirect-same` step points. It advances the script too, so a
  *   redirect costs two steps: the `redirect-same` and the one answered
@@ -307,7 +308,10 @@ next_reply_locked (JimmyMockServer * self, const char *task_id)
       &task);
 }
 
-/* Returns: (nullable): the task id of an API path, or NULL for 404. */
+/* Returns: (nullable): the task id of an API path, or NULL for 404.
+ * Only a literal '/' makes a second segment: an encoded one (%2F) is
+ * part of the id, so a client that escapes ids properly can ask for any
+ * id. */
 static char *
 task_id_from_segment (const char *segment)
 {
@@ -316,9 +320,8 @@ task_id_from_segment (const char *segment)
   if (*segment == '\0' || strchr (segment, '/') != NULL)
     return NULL;
   id = g_uri_unescape_string (segment, NULL);
-  /* A decoded '/' would be a second segment; JSON needs UTF-8. */
-  if (id == NULL || *id == '\0' || strchr (id, '/') != NULL ||
-      !g_utf8_validate (id, -1, NULL))
+  /* NULL for a bad escape or %00; JSON needs UTF-8. */
+  if (id == NULL || *id == '\0' || !g_utf8_validate (id, -1, NULL))
     return NULL;
   return g_steal_pointer (&id);
 }
@@ -856,13 +859,11 @@ jimmy_mock_server_add_task (JimmyMockServer * self, const char *task_id,
   g_return_val_if_fail (task_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* The API path has one segment for the id, so these could never be
-   * asked for. */
-  if (*task_id == '\0' || strchr (task_id, '/') != NULL ||
-      !g_utf8_validate (task_id, -1, NULL)) {
+  /* These could never be asked for. */
+  if (*task_id == '\0' || !g_utf8_validate (task_id, -1, NULL)) {
     g_set_error_literal (error, JIMMY_MOCK_SERVER_ERROR,
         JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT,
-        "A task id must be non-empty UTF-8 without '/'");
+        "A task id must be non-empty UTF-8");
     return FALSE;
   }
   steps = jimmy_mock_script_parse (script, error);

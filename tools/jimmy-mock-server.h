@@ -13,8 +13,8 @@ G_BEGIN_DECLS
  * @JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT: a status script does not follow
  *   the grammar described in jimmy_mock_server_add_task().
  * @JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT: an address that is not an IP
- *   literal, a task id that could never be requested (empty, not UTF-8,
- *   containing '/'), or a server that is already running.
+ *   literal, a task id that could never be requested (empty or not
+ *   UTF-8), or a server that is already running.
  *
  * Errors of the `JIMMY_MOCK_SERVER_ERROR` domain. Listening and file errors
  * keep their own `G_IO_ERROR` / `G_FILE_ERROR` domains.
