@@ -37,9 +37,7 @@
 
 #include <string.h>
 
-#include <gst/pbutils/missing-plugins.h>
-
-#include "gstjimmyaudiosrc.h"
+#include "gstjimmyaudiosrc-private.h"
 #include "gstjimmyelements.h"
 #include "gstjimmymessages.h"
 #include "jimmy-api.h"
@@ -74,47 +72,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-struct _GstJimmyAudioSrc
-{
-  GstBin parent;
-
-  GstPad *srcpad;               /* the ghost pad, always there */
-
-  /* Settings and results; the object lock guards them. NULL api_key and
-   * api_url mean "not set": the environment decides at start. */
-  gchar *task_id;
-  gchar *api_key;
-  gchar *api_url;
-  guint poll_interval;
-  guint task_timeout;
-  guint request_timeout;
-  gint max_retries;
-  gboolean decode;
-  gchar *user_agent;
-  gchar *proxy;
-  gboolean ssl_strict;
-  gchar *status;
-  gchar *model_id;
-  gchar *audio_url;
-  gchar *subtitle_url;
-
-  /* Runtime state; `lock` guards it. Never post messages, add pads or
-   * change child states while holding it. */
-  GMutex lock;
-  JimmyPoller *poller;          /* NULL → READY … READY → NULL */
-  GCancellable *cancellable;    /* the current wait's */
-  JimmyPollOptions *options;    /* the current run's settings */
-  gboolean run_decode;
-  guint generation;             /* bumped by every start and stop */
-  gboolean async_pending;
-  gboolean audio_exposed;
-  GstElement *http_src;         /* children, added once completed */
-  GstElement *parser;
-};
-
-static void gst_jimmy_audio_src_uri_handler_init (gpointer g_iface,
-    gpointer iface_data);
 
 #define gst_jimmy_audio_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstJimmyAudioSrc, gst_jimmy_audio_src, GST_TYPE_BIN,
@@ -170,8 +127,8 @@ run_is_current (Run * run)
   return current;
 }
 
-static gchar *
-dup_run_task_id (GstJimmyAudioSrc * self)
+gchar *
+gst_jimmy_audio_src_dup_run_task_id (GstJimmyAudioSrc * self)
 {
   gchar *task_id;
 
@@ -195,8 +152,8 @@ do_async_start (GstJimmyAudioSrc * self)
       gst_message_new_async_start (GST_OBJECT_CAST (self)));
 }
 
-static void
-do_async_done (GstJimmyAudioSrc * self)
+void
+gst_jimmy_audio_src_preroll_done (GstJimmyAudioSrc * self)
 {
   gboolean pending;
 
@@ -238,165 +195,6 @@ notify_result (GstJimmyAudioSrc * self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE_URL]);
 }
 
-/* ---------------------------------------------------------------------- */
-/* The audio chain, built once the task completed */
-
-static GstElement *
-make_child (GstJimmyAudioSrc * self, const gchar * factory)
-{
-  GstElement *element = gst_element_factory_make (factory, NULL);
-
-  if (element == NULL) {
-    gst_element_post_message (GST_ELEMENT_CAST (self),
-        gst_missing_element_message_new (GST_ELEMENT_CAST (self), factory));
-    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-        ("The GStreamer element \"%s\" is missing; install "
-            "gstreamer1.0-plugins-good and gstreamer1.0-plugins-base.",
-            factory), (NULL));
-  }
-  return element;
-}
-
-static void
-set_ghost_target (GstJimmyAudioSrc * self, GstPad * target)
-{
-  if (!gst_ghost_pad_set_target (GST_GHOST_PAD_CAST (self->srcpad), target))
-    GST_WARNING_OBJECT (self, "could not retarget the src pad");
-}
-
-static gboolean
-is_audio_pad (GstPad * pad)
-{
-  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
-  const gchar *name;
-
-  if (caps == NULL)
-    caps = gst_pad_query_caps (pad, NULL);
-  if (caps == NULL || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
-    return FALSE;
-  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
-  return g_str_has_prefix (name, "audio/");
-}
-
-/* Streaming thread of decodebin. */
-static void
-on_decoded_pad (GstElement * decoder, GstPad * pad, GstJimmyAudioSrc * self)
-{
-  gboolean first;
-
-  if (!is_audio_pad (pad)) {
-    GST_DEBUG_OBJECT (self, "ignoring non-audio pad %" GST_PTR_FORMAT, pad);
-    return;
-  }
-
-  g_mutex_lock (&self->lock);
-  first = !self->audio_exposed;
-  self->audio_exposed = TRUE;
-  g_mutex_unlock (&self->lock);
-
-  if (!first)
-    return;
-
-  GST_DEBUG_OBJECT (self, "exposing %" GST_PTR_FORMAT, pad);
-  set_ghost_target (self, pad);
-  do_async_done (self);
-}
-
-static void
-on_no_more_pads (GstElement * decoder, GstJimmyAudioSrc * self)
-{
-  g_autofree gchar *task_id = NULL;
-  gboolean exposed;
-
-  g_mutex_lock (&self->lock);
-  exposed = self->audio_exposed;
-  g_mutex_unlock (&self->lock);
-
-  if (exposed)
-    return;
-
-  task_id = dup_run_task_id (self);
-  GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE,
-      ("The audio of task \"%s\" has no audio stream.", task_id),
-      ("decodebin exposed no audio pad"));
-  do_async_done (self);
-}
-
-/* Called with the state lock held. */
-static gboolean
-add_audio_chain (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
-    gboolean decode, const gchar * audio_url)
-{
-  GstElement *http_src, *parser;
-
-  http_src = make_child (self, "souphttpsrc");
-  parser = make_child (self, decode ? "decodebin" : "typefind");
-  if (http_src == NULL || parser == NULL) {
-    g_clear_pointer (&http_src, gst_object_unref);
-    g_clear_pointer (&parser, gst_object_unref);
-    return FALSE;
-  }
-
-  /* No Authorization here: the key is for the API origin only. */
-  g_object_set (http_src, "location", audio_url, "ssl-strict", o->ssl_strict,
-      "timeout", o->request_timeout_s, NULL);
-  if (o->user_agent != NULL)
-    g_object_set (http_src, "user-agent", o->user_agent, NULL);
-  if (o->proxy != NULL && *o->proxy != '\0')
-    g_object_set (http_src, "proxy", o->proxy, NULL);
-
-  if (decode) {
-    g_signal_connect (parser, "pad-added", G_CALLBACK (on_decoded_pad), self);
-    g_signal_connect (parser, "no-more-pads", G_CALLBACK (on_no_more_pads),
-        self);
-  }
-
-  gst_bin_add_many (GST_BIN_CAST (self), http_src, parser, NULL);
-  g_mutex_lock (&self->lock);
-  self->http_src = http_src;
-  self->parser = parser;
-  g_mutex_unlock (&self->lock);
-
-  if (!gst_element_link (http_src, parser)) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("could not link souphttpsrc to %s", GST_OBJECT_NAME (parser)));
-    return FALSE;
-  }
-
-  if (!decode) {
-    GstPad *pad = gst_element_get_static_pad (parser, "src");
-    set_ghost_target (self, pad);
-    gst_object_unref (pad);
-  }
-
-  gst_element_sync_state_with_parent (parser);
-  gst_element_sync_state_with_parent (http_src);
-  return TRUE;
-}
-
-/* Called with the state lock held, after the children are stopped. */
-static void
-remove_audio_chain (GstJimmyAudioSrc * self)
-{
-  GstElement *http_src, *parser;
-
-  g_mutex_lock (&self->lock);
-  http_src = g_steal_pointer (&self->http_src);
-  parser = g_steal_pointer (&self->parser);
-  self->audio_exposed = FALSE;
-  g_mutex_unlock (&self->lock);
-
-  set_ghost_target (self, NULL);
-  if (http_src != NULL) {
-    gst_element_set_state (http_src, GST_STATE_NULL);
-    gst_bin_remove (GST_BIN_CAST (self), http_src);
-  }
-  if (parser != NULL) {
-    gst_element_set_state (parser, GST_STATE_NULL);
-    gst_bin_remove (GST_BIN_CAST (self), parser);
-  }
-}
-
 /* In the element's async thread pool, never in a state change. */
 static void
 expose_audio (GstElement * element, gpointer user_data)
@@ -424,8 +222,8 @@ expose_audio (GstElement * element, gpointer user_data)
 
   GST_INFO_OBJECT (self, "task %s completed, playing %s", options->task_id,
       audio_url);
-  if (!add_audio_chain (self, options, decode, audio_url) || !decode)
-    do_async_done (self);
+  if (!gst_jimmy_audio_chain_add (self, options, decode, audio_url) || !decode)
+    gst_jimmy_audio_src_preroll_done (self);
 
 out:
   GST_STATE_UNLOCK (self);
@@ -466,12 +264,12 @@ on_wait_done (GObject * source, GAsyncResult * result, gpointer user_data)
       || !run_is_current (run)) {
     GST_DEBUG_OBJECT (self, "wait ended after stop");
   } else if (task == NULL) {
-    g_autofree gchar *task_id = dup_run_task_id (self);
+    g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
 
     GST_WARNING_OBJECT (self, "%s", error->message);
     gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
         &failure);
-    do_async_done (self);
+    gst_jimmy_audio_src_preroll_done (self);
   } else {
     set_result (self, task);
     notify_result (self);
@@ -682,8 +480,8 @@ gst_jimmy_audio_src_change_state (GstElement * element,
       ret = GST_STATE_CHANGE_ASYNC;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
-      remove_audio_chain (self);
-      do_async_done (self);
+      gst_jimmy_audio_chain_remove (self);
+      gst_jimmy_audio_src_preroll_done (self);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
       g_mutex_lock (&self->lock);
@@ -705,7 +503,7 @@ parent_failed:
   {
     if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
       stop_run (self);
-      do_async_done (self);
+      gst_jimmy_audio_src_preroll_done (self);
     }
     return ret;
   }
@@ -842,107 +640,6 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
       break;
   }
   GST_OBJECT_UNLOCK (self);
-}
-
-/* ---------------------------------------------------------------------- */
-/* GstURIHandler: jimmy://<task-id> */
-
-static GstURIType
-gst_jimmy_audio_src_uri_get_type (GType type)
-{
-  return GST_URI_SRC;
-}
-
-static const gchar *const *
-gst_jimmy_audio_src_uri_get_protocols (GType type)
-{
-  static const gchar *protocols[] = { "jimmy", NULL };
-
-  return protocols;
-}
-
-static gchar *
-gst_jimmy_audio_src_uri_get_uri (GstURIHandler * handler)
-{
-  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
-  g_autofree gchar *escaped = NULL;
-
-  GST_OBJECT_LOCK (self);
-  if (self->task_id != NULL)
-    escaped = g_uri_escape_string (self->task_id, NULL, FALSE);
-  GST_OBJECT_UNLOCK (self);
-
-  return escaped != NULL ? g_strconcat ("jimmy://", escaped, NULL) : NULL;
-}
-
-/* The task id is the URI's authority, percent-decoded; nothing else may
- * follow but a lone "/". */
-static gchar *
-task_id_from_uri (const gchar * uri, GError ** error)
-{
-  g_autofree gchar *scheme = NULL;
-  g_autofree gchar *host = NULL;
-  g_autofree gchar *path = NULL;
-  g_autofree gchar *query = NULL;
-  g_autofree gchar *fragment = NULL;
-  gchar *task_id;
-  gint port = -1;
-
-  if (!g_uri_split (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme,
-          NULL, &host, &port, &path, &query, &fragment, NULL)
-      || g_ascii_strcasecmp (scheme, "jimmy") != 0 || host == NULL
-      || *host == '\0' || port != -1 || query != NULL || fragment != NULL
-      || (*path != '\0' && g_strcmp0 (path, "/") != 0))
-    goto bad_uri;
-
-  task_id = g_uri_unescape_string (host, NULL);
-  if (task_id == NULL || !jimmy_api_validate_task_id (task_id, NULL)) {
-    g_free (task_id);
-    goto bad_uri;
-  }
-  return task_id;
-
-bad_uri:
-  g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
-      "Not a jimmy URI: expected jimmy://<task-id>, e.g. "
-      "jimmy://audio_16b635ba-5889-4fa5-bbcc-bf67a38c353a");
-  return NULL;
-}
-
-static gboolean
-gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
-    GError ** error)
-{
-  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
-  gchar *task_id;
-
-  if (GST_STATE (self) >= GST_STATE_PAUSED) {
-    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
-        "Changing the URI of jimmyaudiosrc while it plays is not supported");
-    return FALSE;
-  }
-
-  task_id = task_id_from_uri (uri, error);
-  if (task_id == NULL)
-    return FALSE;
-
-  GST_OBJECT_LOCK (self);
-  g_free (self->task_id);
-  self->task_id = task_id;
-  GST_OBJECT_UNLOCK (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK_ID]);
-  return TRUE;
-}
-
-static void
-gst_jimmy_audio_src_uri_handler_init (gpointer g_iface, gpointer iface_data)
-{
-  GstURIHandlerInterface *iface = g_iface;
-
-  iface->get_type = gst_jimmy_audio_src_uri_get_type;
-  iface->get_protocols = gst_jimmy_audio_src_uri_get_protocols;
-  iface->get_uri = gst_jimmy_audio_src_uri_get_uri;
-  iface->set_uri = gst_jimmy_audio_src_uri_set_uri;
 }
 
 /* ---------------------------------------------------------------------- */

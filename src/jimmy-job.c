@@ -320,8 +320,8 @@ make_job_key (const JimmyPollOptions * o)
 static void on_job_timer (gpointer user_data);
 
 static JimmyJob *
-job_new (JimmyWorker * worker, char *key, const JimmyPollOptions * options,
-    GError ** error)
+job_new (JimmyWorker * worker, const char *key,
+    const JimmyPollOptions * options, GError ** error)
 {
   g_autoptr (GUri) api_uri = NULL;
   g_autoptr (GUri) task_uri = NULL;
@@ -336,7 +336,7 @@ job_new (JimmyWorker * worker, char *key, const JimmyPollOptions * options,
 
   job = g_new0 (JimmyJob, 1);
   job->worker = worker;
-  job->key = key;
+  job->key = g_strdup (key);
   job->options = jimmy_poll_options_copy (options);
   job->api_uri = g_steal_pointer (&api_uri);
   job->task_uri = g_steal_pointer (&task_uri);
@@ -670,7 +670,7 @@ jimmy_worker_attach (JimmyWorker * worker, JimmyWaiter * waiter)
   key = make_job_key (waiter->options);
   job = g_hash_table_lookup (worker->jobs, key);
   if (job == NULL) {
-    job = job_new (worker, g_steal_pointer (&key), waiter->options, &error);
+    job = job_new (worker, key, waiter->options, &error);
     if (job == NULL) {
       waiter_return_error (waiter, error, NULL, NULL);
       return;

@@ -199,9 +199,9 @@ judge_task_body (RequestData * data, guint status)
     outcome = outcome_new (JIMMY_REQUEST_FATAL, status);
     outcome->error = g_error_new (JIMMY_CLIENT_ERROR,
         JIMMY_CLIENT_ERROR_MALFORMED,
-        "Task \"%s\": the API's response is larger than %u bytes, which no "
+        "Task \"%s\": the API's response is larger than 1 MiB, which no "
         "task status needs; it was cut off. Check that api-url points at "
-        "the SoundClone API.", data->task_id, JIMMY_TASK_MAX_RESPONSE_SIZE);
+        "the SoundClone API.", data->task_id);
     return g_steal_pointer (&outcome);
   }
 

@@ -92,6 +92,9 @@ on_done (GObject * source, GAsyncResult * result, gpointer user_data)
 {
   Fixture *f = user_data;
 
+  g_clear_pointer (&f->result, jimmy_task_free);
+  g_clear_error (&f->error);
+  jimmy_poll_failure_clear (&f->failure);
   f->result = jimmy_poller_wait_finish (JIMMY_POLLER (source), result,
       &f->failure, &f->error);
   f->finished++;

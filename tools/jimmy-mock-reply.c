@@ -15,6 +15,16 @@
 
 #define GARBAGE "<html>not json"
 
+/* Over the client's 1 MiB limit. */
+#define HUGE_SIZE (2 * 1024 * 1024)
+
+/* What a completed task says about its audio. */
+typedef enum {
+  AUDIO_SERVED,
+  AUDIO_MISSING,
+  AUDIO_NOT_HTTP,
+} AudioMode;
+
 /* Not in libsoup 3.2's SoupStatus, whose phrase for it is "Unknown
  * Error". */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -130,12 +140,16 @@ add_string_member (JsonBuilder * builder, const char *name,
 
 /* The members only a completed task has. */
 static void
-add_completed_members (JsonBuilder * builder, const JimmyMockTaskInfo * task)
+add_completed_members (JsonBuilder * builder, const JimmyMockTaskInfo * task,
+    AudioMode audio)
 {
   g_autofree char *audio_url = media_url (task, "mp3");
 
   add_string_member (builder, "modelId", TASK_MODEL_ID);
-  add_string_member (builder, "audioUrl", audio_url);
+  if (audio == AUDIO_SERVED)
+    add_string_member (builder, "audioUrl", audio_url);
+  else if (audio == AUDIO_NOT_HTTP)
+    add_string_member (builder, "audioUrl", "ftp://127.0.0.1/audio.mp3");
   if (task->has_subtitles) {
     g_autofree char *srt_url = media_url (task, "srt");
 
@@ -143,9 +157,11 @@ add_completed_members (JsonBuilder * builder, const JimmyMockTaskInfo * task)
   }
 }
 
-/* The documented envelope around a task of any @status. */
+/* The documented envelope around a task of any @status; @padding bytes
+ * of filler in an extra member make it as large as a test needs. */
 static GBytes *
-task_body (const JimmyMockTaskInfo * task, const char *status)
+task_body (const JimmyMockTaskInfo * task, const char *status,
+    AudioMode audio, gsize padding)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -163,7 +179,11 @@ task_body (const JimmyMockTaskInfo * task, const char *status)
   add_string_member (builder, "model", task->model);
   add_string_member (builder, "status", status);
   if (strcmp (status, "completed") == 0)
-    add_completed_members (builder, task);
+    add_completed_members (builder, task, audio);
+  if (padding > 0) {
+    g_autofree char *filler = g_strnfill (padding, 'x');
+    add_string_member (builder, "padding", filler);
+  }
   json_builder_set_member_name (builder, "error");
   if (strcmp (status, "failed") == 0)
     json_builder_add_string_value (builder, task->failure_text);
@@ -206,15 +226,17 @@ retry_after_reply (const JimmyMockStep * step)
   return reply;
 }
 
+/* 307 to the task's path under @base_url + @prefix. */
 static JimmyMockReply *
-redirect_reply (const JimmyMockStep * step, const JimmyMockTaskInfo * task)
+redirect_reply (const JimmyMockStep * step, const JimmyMockTaskInfo * task,
+    const char *base_url, const char *prefix)
 {
   g_autofree char *escaped = g_uri_escape_string (task->id, NULL, FALSE);
   g_autofree char *location = NULL;
   JimmyMockReply *reply;
 
-  location = g_strdup_printf ("%s" JIMMY_MOCK_REDIRECTED_PREFIX
-      JIMMY_MOCK_API_PREFIX "%s", task->api_base_url, escaped);
+  location = g_strdup_printf ("%s%s" JIMMY_MOCK_API_PREFIX "%s", base_url,
+      prefix, escaped);
   reply = reply_new_json (SOUP_STATUS_TEMPORARY_REDIRECT,
       error_body (SOUP_STATUS_TEMPORARY_REDIRECT * 100,
           jimmy_mock_status_phrase (SOUP_STATUS_TEMPORARY_REDIRECT), FALSE),
@@ -230,8 +252,17 @@ jimmy_mock_reply_new_for_step (const JimmyMockStep * step,
 {
   switch (step->kind) {
     case JIMMY_MOCK_STEP_STATUS:
-      return reply_new_json (SOUP_STATUS_OK, task_body (task, step->token),
-          step->token);
+      return reply_new_json (SOUP_STATUS_OK, task_body (task, step->token,
+              AUDIO_SERVED, 0), step->token);
+    case JIMMY_MOCK_STEP_NO_AUDIO:
+      return reply_new_json (SOUP_STATUS_OK, task_body (task, "completed",
+              AUDIO_MISSING, 0), step->token);
+    case JIMMY_MOCK_STEP_BAD_AUDIO_URL:
+      return reply_new_json (SOUP_STATUS_OK, task_body (task, "completed",
+              AUDIO_NOT_HTTP, 0), step->token);
+    case JIMMY_MOCK_STEP_HUGE:
+      return reply_new_json (SOUP_STATUS_OK, task_body (task, "processing",
+              AUDIO_SERVED, HUGE_SIZE), step->token);
     case JIMMY_MOCK_STEP_HTTP:
       return http_status_reply (step);
     case JIMMY_MOCK_STEP_RETRY_AFTER:
@@ -248,7 +279,10 @@ jimmy_mock_reply_new_for_step (const JimmyMockStep * step,
     case JIMMY_MOCK_STEP_HANG:
       return jimmy_mock_reply_new (JIMMY_MOCK_REPLY_HOLD, step->token);
     case JIMMY_MOCK_STEP_REDIRECT:
-      return redirect_reply (step, task);
+      return redirect_reply (step, task, task->api_base_url,
+          JIMMY_MOCK_REDIRECTED_PREFIX);
+    case JIMMY_MOCK_STEP_REDIRECT_OTHER:
+      return redirect_reply (step, task, task->media_base_url, "");
   }
   g_return_val_if_reached (NULL);
 }

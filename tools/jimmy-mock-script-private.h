@@ -17,6 +17,10 @@ typedef enum {
   JIMMY_MOCK_STEP_RESET,
   JIMMY_MOCK_STEP_HANG,
   JIMMY_MOCK_STEP_REDIRECT,
+  JIMMY_MOCK_STEP_REDIRECT_OTHER,
+  JIMMY_MOCK_STEP_NO_AUDIO,
+  JIMMY_MOCK_STEP_BAD_AUDIO_URL,
+  JIMMY_MOCK_STEP_HUGE,
 } JimmyMockStepKind;
 
 /* One `token[:count]` of a script. Never changes once parsed. */

@@ -108,6 +108,10 @@ parse_token (const char *token, JimmyMockStep * step)
     {"reset", JIMMY_MOCK_STEP_RESET},
     {"hang", JIMMY_MOCK_STEP_HANG},
     {"redirect-same", JIMMY_MOCK_STEP_REDIRECT},
+    {"redirect-other", JIMMY_MOCK_STEP_REDIRECT_OTHER},
+    {"completed-no-audio", JIMMY_MOCK_STEP_NO_AUDIO},
+    {"completed-bad-url", JIMMY_MOCK_STEP_BAD_AUDIO_URL},
+    {"huge", JIMMY_MOCK_STEP_HUGE},
   };
   guint i;
 
@@ -174,7 +178,8 @@ bad_token:
         JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT,
         "Invalid token \"%s\" in script: expected a lowercase status word, "
         "http-NNN (200-599), retry-after-N, api-error, garbage, reset, "
-        "hang or redirect-same", step->token);
+        "hang, redirect-same, redirect-other, completed-no-audio, "
+        "completed-bad-url or huge", step->token);
     step_free (step);
     return NULL;
   }

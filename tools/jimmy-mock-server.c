@@ -44,6 +44,11 @@
  *   answered like a new poll, so it costs a second step; if that step is
  *   `hang` again it gets a 503.
  * - `redirect-same`: 307 to the same task under `/redirected/`.
+ * - `redirect-other`: 307 to the same task path on the media base URL
+ *   (another origin when that is another server).
+ * - `completed-no-audio`, `completed-bad-url`: completed without an
+ *   audioUrl, or with an ftp:// one.
+ * - `huge`: 200 with a valid 2 MiB envelope.
  *
  * Example: `queued:1,processing:3,completed`.
  */

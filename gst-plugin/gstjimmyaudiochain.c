@@ -1,0 +1,180 @@
+/* gstjimmyaudiochain.c: the audio half of jimmyaudiosrc: souphttpsrc and
+ * decodebin (or typefind), built inside the bin once the task completed,
+ * behind the always-present src ghost pad.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/pbutils/missing-plugins.h>
+
+#include "gstjimmyaudiosrc-private.h"
+#include "gstjimmyelements.h"
+
+#define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
+
+
+static GstElement *
+make_child (GstJimmyAudioSrc * self, const gchar * factory)
+{
+  GstElement *element = gst_element_factory_make (factory, NULL);
+
+  if (element == NULL) {
+    gst_element_post_message (GST_ELEMENT_CAST (self),
+        gst_missing_element_message_new (GST_ELEMENT_CAST (self), factory));
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("The GStreamer element \"%s\" is missing; install "
+            "gstreamer1.0-plugins-good and gstreamer1.0-plugins-base.",
+            factory), (NULL));
+  }
+  return element;
+}
+
+static void
+set_ghost_target (GstJimmyAudioSrc * self, GstPad * target)
+{
+  if (!gst_ghost_pad_set_target (GST_GHOST_PAD_CAST (self->srcpad), target))
+    GST_WARNING_OBJECT (self, "could not retarget the src pad");
+}
+
+static gboolean
+is_audio_pad (GstPad * pad)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  const gchar *name;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  if (caps == NULL || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
+    return FALSE;
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  return g_str_has_prefix (name, "audio/");
+}
+
+/* Streaming thread of decodebin. */
+static void
+on_decoded_pad (GstElement * decoder, GstPad * pad, GstJimmyAudioSrc * self)
+{
+  gboolean first;
+
+  if (!is_audio_pad (pad)) {
+    GST_DEBUG_OBJECT (self, "ignoring non-audio pad %" GST_PTR_FORMAT, pad);
+    return;
+  }
+
+  g_mutex_lock (&self->lock);
+  first = !self->audio_exposed;
+  self->audio_exposed = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (!first)
+    return;
+
+  GST_DEBUG_OBJECT (self, "exposing %" GST_PTR_FORMAT, pad);
+  set_ghost_target (self, pad);
+  gst_jimmy_audio_src_preroll_done (self);
+}
+
+static void
+on_no_more_pads (GstElement * decoder, GstJimmyAudioSrc * self)
+{
+  g_autofree gchar *task_id = NULL;
+  gboolean exposed;
+
+  g_mutex_lock (&self->lock);
+  exposed = self->audio_exposed;
+  g_mutex_unlock (&self->lock);
+
+  if (exposed)
+    return;
+
+  task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+  GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE,
+      ("The audio of task \"%s\" has no audio stream.", task_id),
+      ("decodebin exposed no audio pad"));
+  gst_jimmy_audio_src_preroll_done (self);
+}
+
+/**
+ * gst_jimmy_audio_chain_add:
+ *
+ * Adds `souphttpsrc ! decodebin` (or `! typefind` when not decoding) for
+ * @audio_url and brings it to the bin's state. With decodebin the src pad
+ * is retargeted, and preroll finished, when the first audio pad appears.
+ * Called with the state lock held.
+ */
+gboolean
+gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
+    gboolean decode, const gchar * audio_url)
+{
+  GstElement *http_src, *parser;
+
+  http_src = make_child (self, "souphttpsrc");
+  parser = make_child (self, decode ? "decodebin" : "typefind");
+  if (http_src == NULL || parser == NULL) {
+    g_clear_pointer (&http_src, gst_object_unref);
+    g_clear_pointer (&parser, gst_object_unref);
+    return FALSE;
+  }
+
+  /* No Authorization here: the key is for the API origin only. */
+  g_object_set (http_src, "location", audio_url, "ssl-strict", o->ssl_strict,
+      "timeout", o->request_timeout_s, NULL);
+  if (o->user_agent != NULL)
+    g_object_set (http_src, "user-agent", o->user_agent, NULL);
+  if (o->proxy != NULL && *o->proxy != '\0')
+    g_object_set (http_src, "proxy", o->proxy, NULL);
+
+  if (decode) {
+    g_signal_connect (parser, "pad-added", G_CALLBACK (on_decoded_pad), self);
+    g_signal_connect (parser, "no-more-pads", G_CALLBACK (on_no_more_pads),
+        self);
+  }
+
+  gst_bin_add_many (GST_BIN_CAST (self), http_src, parser, NULL);
+  g_mutex_lock (&self->lock);
+  self->http_src = http_src;
+  self->parser = parser;
+  g_mutex_unlock (&self->lock);
+
+  if (!gst_element_link (http_src, parser)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("could not link souphttpsrc to %s", GST_OBJECT_NAME (parser)));
+    return FALSE;
+  }
+
+  if (!decode) {
+    GstPad *pad = gst_element_get_static_pad (parser, "src");
+    set_ghost_target (self, pad);
+    gst_object_unref (pad);
+  }
+
+  gst_element_sync_state_with_parent (parser);
+  gst_element_sync_state_with_parent (http_src);
+  return TRUE;
+}
+
+/* Called with the state lock held. */
+void
+gst_jimmy_audio_chain_remove (GstJimmyAudioSrc * self)
+{
+  GstElement *http_src, *parser;
+
+  g_mutex_lock (&self->lock);
+  http_src = g_steal_pointer (&self->http_src);
+  parser = g_steal_pointer (&self->parser);
+  self->audio_exposed = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  set_ghost_target (self, NULL);
+  if (http_src != NULL) {
+    gst_element_set_state (http_src, GST_STATE_NULL);
+    gst_bin_remove (GST_BIN_CAST (self), http_src);
+  }
+  if (parser != NULL) {
+    gst_element_set_state (parser, GST_STATE_NULL);
+    gst_bin_remove (GST_BIN_CAST (self), parser);
+  }
+}
