@@ -658,7 +658,8 @@ gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
   self->ssl_strict = DEFAULT_SSL_STRICT;
 
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
-      gst_static_pad_template_get (&src_template));
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+          "src"));
   gst_element_add_pad (GST_ELEMENT_CAST (self), self->srcpad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
