@@ -42,6 +42,7 @@
 #include "gstjimmymessages.h"
 #include "jimmy-api.h"
 #include "jimmy-poller.h"
+#include "jimmy-text.h"
 
 GST_DEBUG_CATEGORY (gst_jimmy_audio_src_debug);
 #define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
@@ -532,7 +533,10 @@ gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
       replace_string (self, &self->task_id, value);
       break;
     case PROP_API_KEY:
-      replace_string (self, &self->api_key, value);
+      GST_OBJECT_LOCK (self);
+      jimmy_text_free_secret (self->api_key);
+      self->api_key = g_value_dup_string (value);
+      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_API_URL:
       replace_string (self, &self->api_url, value);
@@ -670,9 +674,7 @@ gst_jimmy_audio_src_finalize (GObject * object)
   GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (object);
 
   g_free (self->task_id);
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
+  jimmy_text_free_secret (self->api_key);
   g_free (self->api_url);
   g_free (self->user_agent);
   g_free (self->proxy);

@@ -7,44 +7,13 @@
 #include <string.h>
 
 #include "jimmy-error.h"
-
-/* Text echoed into an error message is cut to about this many bytes. */
-#define MAX_QUOTED_BYTES 200
+#include "jimmy-text.h"
 
 #define TASK_ID_ADVICE "set task-id to the id returned by the create " \
   "call, e.g. audio_16b635ba-5889-4fa5-bbcc-bf67a38c353a"
 
 #define API_URL_ADVICE "set api-url to the service's base URL, e.g. " \
   JIMMY_API_DEFAULT_URL
-
-/* Echoed text may come from a server or a hostile setting: keep it short,
- * valid UTF-8 and free of control characters so it cannot forge log
- * lines. */
-static char *
-quote_text (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *out = g_string_new (NULL);
-  const char *p;
-
-  for (p = valid; *p != '\0'; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-
-    if (out->len >= MAX_QUOTED_BYTES) {
-      g_string_append (out, "…");
-      break;
-    }
-
-    if (c < 0x20 || c == 0x7f)
-      g_string_append_printf (out, "\\x%02x", c);
-    else if (c >= 0x80 && c < 0xa0)
-      g_string_append_printf (out, "\\u%04x", c);
-    else
-      g_string_append_unichar (out, c);
-  }
-
-  return g_string_free (out, FALSE);
-}
 
 /* An api-url that does not parse may still hold "user:password@": show it
  * only when it cannot. */
@@ -56,7 +25,7 @@ describe_unparsed_url (const char *url)
   if (strchr (url, '@') != NULL)
     return g_strdup ("(not shown: it may contain credentials)");
 
-  quoted = quote_text (url);
+  quoted = jimmy_text_quote (url, -1);
   return g_strdup_printf ("\"%s\"", quoted);
 }
 
@@ -66,7 +35,7 @@ describe_uri (GUri *uri)
 {
   g_autofree char *str = g_uri_to_string_partial (uri,
       G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY);
-  g_autofree char *quoted = quote_text (str);
+  g_autofree char *quoted = jimmy_text_quote (str, -1);
 
   return g_strdup_printf ("\"%s\"", quoted);
 }
@@ -334,7 +303,7 @@ jimmy_api_validate_media_url (const char *url, const char *field,
   }
 
   if (task_id != NULL) {
-    g_autofree char *quoted_id = quote_text (task_id);
+    g_autofree char *quoted_id = jimmy_text_quote (task_id, -1);
 
     where = g_strdup_printf ("Task \"%s\"", quoted_id);
   } else {
@@ -347,7 +316,7 @@ jimmy_api_validate_media_url (const char *url, const char *field,
     return FALSE;
   }
 
-  shown = quote_text (url);
+  shown = jimmy_text_quote (url, -1);
   g_set_error (error, JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_MALFORMED,
       "%s: %s is not an http or https URL (\"%s\").", where, field, shown);
   return FALSE;

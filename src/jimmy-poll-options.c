@@ -4,7 +4,7 @@
  */
 #include "jimmy-poll-options.h"
 
-#include <string.h>
+#include "jimmy-text.h"
 
 G_DEFINE_BOXED_TYPE (JimmyPollOptions, jimmy_poll_options,
     jimmy_poll_options_copy, jimmy_poll_options_free)
@@ -60,10 +60,7 @@ jimmy_poll_options_free (JimmyPollOptions *options)
 
   g_free (options->api_url);
   g_free (options->task_id);
-  /* The key should not linger in freed heap memory. */
-  if (options->api_key != NULL)
-    memset (options->api_key, 0, strlen (options->api_key));
-  g_free (options->api_key);
+  jimmy_text_free_secret (options->api_key);
   g_free (options->user_agent);
   g_free (options->proxy);
   g_free (options);

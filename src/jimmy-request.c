@@ -17,6 +17,7 @@
 #include "jimmy-api.h"
 #include "jimmy-backoff.h"
 #include "jimmy-error.h"
+#include "jimmy-text.h"
 
 #define READ_CHUNK_SIZE 16384
 
@@ -41,9 +42,7 @@ request_data_free (RequestData * data)
   g_clear_pointer (&data->api_uri, g_uri_unref);
   g_clear_pointer (&data->uri, g_uri_unref);
   g_free (data->task_id);
-  if (data->authorization != NULL)
-    memset (data->authorization, 0, strlen (data->authorization));
-  g_free (data->authorization);
+  jimmy_text_free_secret (data->authorization);
   g_clear_object (&data->msg);
   g_clear_object (&data->stream);
   g_clear_pointer (&data->body, g_byte_array_unref);
@@ -90,6 +89,7 @@ finish (GTask * task, JimmyRequestOutcome * outcome)
 }
 
 static void send_current_uri (GTask * task);
+
 
 /* ---------------------------------------------------------------------- */
 /* Verdicts */
@@ -215,7 +215,7 @@ judge_task_body (RequestData * data, guint status)
 
   if (outcome->task != NULL && g_strcmp0 (outcome->task->id,
           data->task_id) != 0) {
-    g_autofree char *other = g_utf8_make_valid (outcome->task->id, 200);
+    g_autofree char *other = jimmy_text_quote (outcome->task->id, -1);
     g_clear_pointer (&outcome->task, jimmy_task_free);
     outcome->error = g_error_new (JIMMY_CLIENT_ERROR,
         JIMMY_CLIENT_ERROR_MALFORMED,
@@ -300,6 +300,19 @@ take_redirect (RequestData * data, guint status)
 /* ---------------------------------------------------------------------- */
 /* Exchange */
 
+/* A failed send or read: cancellation ends the task quietly, anything
+ * else is judged. */
+static void
+finish_with_error (GTask * task, GError * error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    g_task_return_error (task, g_error_copy (error));
+    g_object_unref (task);
+    return;
+  }
+  finish (task, judge_transport_error (g_task_get_task_data (task), error));
+}
+
 static void
 on_body_read (GObject * source, GAsyncResult * result, gpointer user_data);
 
@@ -335,12 +348,7 @@ on_body_read (GObject * source, GAsyncResult * result, gpointer user_data)
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
       &error);
   if (chunk == NULL) {
-    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-    finish (task, judge_transport_error (data, error));
+    finish_with_error (task, error);
     return;
   }
 
@@ -375,12 +383,7 @@ on_sent (GObject * source, GAsyncResult * result, gpointer user_data)
   data->stream = soup_session_send_finish (SOUP_SESSION (source), result,
       &error);
   if (data->stream == NULL) {
-    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-    finish (task, judge_transport_error (data, error));
+    finish_with_error (task, error);
     return;
   }
 

@@ -11,9 +11,8 @@
 
 #include "jimmy-api.h"
 #include "jimmy-error.h"
+#include "jimmy-text.h"
 
-/* Server text quoted in an error message is cut to about this many bytes. */
-#define MAX_QUOTED_BYTES 200
 
 /* The advice for answers that do not look like the API's at all. */
 #define CHECK_API_URL "check api-url points at the SoundClone API"
@@ -107,35 +106,6 @@ jimmy_task_status_equal (const JimmyTask *a, const JimmyTask *b)
     return FALSE;
 
   return g_strcmp0 (a->status_string, b->status_string) == 0;
-}
-
-/* Server text ends up in error messages and logs: keep it short, valid
- * UTF-8 and free of control characters, so a hostile body can neither
- * flood a log nor forge lines in it. */
-static char *
-quote_server_text (const char *text, gssize length)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, length);
-  GString *out = g_string_new (NULL);
-  const char *p;
-
-  for (p = valid; *p != '\0'; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-
-    if (out->len >= MAX_QUOTED_BYTES) {
-      g_string_append (out, "…");
-      break;
-    }
-
-    if (c < 0x20 || c == 0x7f)
-      g_string_append_printf (out, "\\x%02x", c);
-    else if (c >= 0x80 && c < 0xa0)
-      g_string_append_printf (out, "\\u%04x", c);
-    else
-      g_string_append_unichar (out, c);
-  }
-
-  return g_string_free (out, FALSE);
 }
 
 static gboolean set_malformed (GError **error, const char *format, ...)
@@ -247,7 +217,7 @@ check_number (const char *body, gsize start, gsize end, GError **error)
   gboolean is_integer = FALSE;
 
   if (!is_json_number (body + start, end - start, &is_integer)) {
-    quoted = quote_server_text (body + start, MIN (end - start, 40));
+    quoted = jimmy_text_quote (body + start, MIN (end - start, 40));
     return set_malformed (error, "The response is not JSON: \"%s\" at byte %"
         G_GSIZE_FORMAT " is not a JSON number; " CHECK_API_URL ".",
         quoted, start);
@@ -256,7 +226,7 @@ check_number (const char *body, gsize start, gsize end, GError **error)
   /* json-glib 1.6 wraps such integers silently: 99999999999999999999
    * becomes -1 and -99999999999999999999 becomes 1. */
   if (is_integer && !integer_fits_int64 (body + start, end - start)) {
-    quoted = quote_server_text (body + start, MIN (end - start, 40));
+    quoted = jimmy_text_quote (body + start, MIN (end - start, 40));
     return set_malformed (error, "The response holds the integer %s at "
         "byte %" G_GSIZE_FORMAT ", which does not fit in 64 bits.",
         quoted, start);
@@ -423,7 +393,7 @@ parse_json (const char *body, gsize length, GError **error)
   JsonNode *root;
 
   if (!json_parser_load_from_data (parser, body, length, &local_error)) {
-    g_autofree char *reason = quote_server_text (local_error->message, -1);
+    g_autofree char *reason = jimmy_text_quote (local_error->message, -1);
 
     set_malformed (error, "The response is not JSON (%s); " CHECK_API_URL
         ".", reason);
@@ -585,7 +555,7 @@ set_api_error (JsonObject *root, gint code, GError **error)
 
   if (msg != NULL && node_holds (msg, G_TYPE_STRING)) {
     g_autofree char *quoted =
-        quote_server_text (json_node_get_string (msg), -1);
+        jimmy_text_quote (json_node_get_string (msg), -1);
 
     g_set_error (error, JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_API,
         "The service answered with code %d (\"%s\") instead of %d.",
@@ -679,7 +649,7 @@ task_new_from_data (JsonObject *data, GError **error)
   if (!read_task_id (data, task, error))
     return NULL;
 
-  quoted_id = quote_server_text (task->id, -1);
+  quoted_id = jimmy_text_quote (task->id, -1);
   where = g_strdup_printf ("Task \"%s\"", quoted_id);
 
   if (!get_required_string_member (data, "status", where,
