@@ -15,6 +15,9 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-tools gstreamer1.0-plugins-base-apps
   glib-networking
+  # examples: the RTSP server, and the Python one
+  libgstrtspserver-1.0-dev gir1.2-gst-rtsp-server-1.0
+  python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   "$@"
 )
 
