@@ -74,7 +74,7 @@ on_decoded_pad (GstElement * decoder, GstPad * pad, GstJimmyAudioSrc * self)
 
   GST_DEBUG_OBJECT (self, "exposing %" GST_PTR_FORMAT, pad);
   set_ghost_target (self, pad);
-  gst_jimmy_audio_src_preroll_done (self);
+  gst_jimmy_audio_src_audio_started (self);
 }
 
 static void
@@ -91,6 +91,8 @@ on_no_more_pads (GstElement * decoder, GstJimmyAudioSrc * self)
     return;
 
   task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
+      "The task's audio has no audio stream");
   GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE,
       ("The audio of task \"%s\" has no audio stream.", task_id),
       ("decodebin exposed no audio pad"));

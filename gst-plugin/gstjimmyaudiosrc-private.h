@@ -42,6 +42,7 @@ struct _GstJimmyAudioSrc
   gboolean run_decode;
   guint generation;             /* bumped by every start and stop */
   gboolean async_pending;
+  gboolean progress_open;       /* START posted, no ending yet */
   gboolean audio_exposed;
   GstElement *http_src;         /* children, added once completed */
   GstElement *parser;
@@ -49,6 +50,10 @@ struct _GstJimmyAudioSrc
 
 /* gstjimmyaudiosrc.c */
 void gst_jimmy_audio_src_preroll_done (GstJimmyAudioSrc *self);
+void gst_jimmy_audio_src_audio_started (GstJimmyAudioSrc *self);
+void gst_jimmy_audio_src_end_progress (GstJimmyAudioSrc *self,
+                                       GstProgressType type,
+                                       const gchar *text);
 gchar *gst_jimmy_audio_src_dup_run_task_id (GstJimmyAudioSrc *self);
 
 /* gstjimmyaudiochain.c */

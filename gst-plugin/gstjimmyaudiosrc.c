@@ -116,6 +116,23 @@ run_release (Run * run)
   g_rc_box_release_full (run, (GDestroyNotify) run_clear);
 }
 
+static gboolean run_is_current (Run * run);
+
+/* Threads that post for a run (the poller thread, the async pool) take
+ * the state lock first: PAUSED→READY holds it, so they either finish
+ * before a stop or see it happened. Without it, a message could reach a
+ * parent that the application is already destroying. On success the
+ * caller must GST_STATE_UNLOCK. */
+static gboolean
+run_lock_if_current (Run * run)
+{
+  GST_STATE_LOCK (run->self);
+  if (run_is_current (run))
+    return TRUE;
+  GST_STATE_UNLOCK (run->self);
+  return FALSE;
+}
+
 static gboolean
 run_is_current (Run * run)
 {
@@ -170,6 +187,72 @@ gst_jimmy_audio_src_preroll_done (GstJimmyAudioSrc * self)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Progress messages, as rtspsrc posts them: START, CONTINUE on every
+ * status, then exactly one of COMPLETE, ERROR or CANCELED. */
+
+#define PROGRESS_CODE "task"
+
+static void
+post_progress (GstJimmyAudioSrc * self, GstProgressType type,
+    const gchar * text)
+{
+  gst_element_post_message (GST_ELEMENT_CAST (self),
+      gst_message_new_progress (GST_OBJECT_CAST (self), type, PROGRESS_CODE,
+          text));
+}
+
+static void
+start_progress (GstJimmyAudioSrc * self, const gchar * task_id)
+{
+  g_autofree gchar *text = g_strdup_printf ("Waiting for task %s", task_id);
+
+  g_mutex_lock (&self->lock);
+  self->progress_open = TRUE;
+  g_mutex_unlock (&self->lock);
+  post_progress (self, GST_PROGRESS_TYPE_START, text);
+}
+
+static void
+continue_progress (GstJimmyAudioSrc * self, const JimmyTask * task)
+{
+  g_autofree gchar *text = g_strdup_printf ("Task %s is %s", task->id,
+      task->status_string);
+  gboolean open;
+
+  g_mutex_lock (&self->lock);
+  open = self->progress_open;
+  g_mutex_unlock (&self->lock);
+  if (open)
+    post_progress (self, GST_PROGRESS_TYPE_CONTINUE, text);
+}
+
+/* Posts @type unless the progress already ended. */
+void
+gst_jimmy_audio_src_end_progress (GstJimmyAudioSrc * self,
+    GstProgressType type, const gchar * text)
+{
+  gboolean open;
+
+  g_mutex_lock (&self->lock);
+  open = self->progress_open;
+  self->progress_open = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (open)
+    post_progress (self, type, text);
+}
+
+/* The src pad has its audio: progress is complete, preroll can end. */
+void
+gst_jimmy_audio_src_audio_started (GstJimmyAudioSrc * self)
+{
+  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+  g_autofree gchar *text = g_strdup_printf ("Playing task %s", task_id);
+
+  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_COMPLETE, text);
+  gst_jimmy_audio_src_preroll_done (self);
+}
+
+/* ---------------------------------------------------------------------- */
 /* Results, as read-only properties */
 
 static void
@@ -206,11 +289,10 @@ expose_audio (GstElement * element, gpointer user_data)
   g_autofree gchar *audio_url = NULL;
   gboolean decode;
 
-  /* Serialises with PAUSED→READY: a stop either comes before this and
-   * bumps the generation, or waits for the chain to be complete. */
-  GST_STATE_LOCK (self);
-  if (!run_is_current (run))
-    goto out;
+  /* A stop either comes before this, or waits for the chain to be
+   * complete. */
+  if (!run_lock_if_current (run))
+    return;
 
   g_mutex_lock (&self->lock);
   options = jimmy_poll_options_copy (self->options);
@@ -223,10 +305,15 @@ expose_audio (GstElement * element, gpointer user_data)
 
   GST_INFO_OBJECT (self, "task %s completed, playing %s", options->task_id,
       audio_url);
-  if (!gst_jimmy_audio_chain_add (self, options, decode, audio_url) || !decode)
+  if (!gst_jimmy_audio_chain_add (self, options, decode, audio_url)) {
+    gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
+        "Could not build the audio chain");
     gst_jimmy_audio_src_preroll_done (self);
+  } else if (!decode) {
+    /* typefind's pad is the target already. */
+    gst_jimmy_audio_src_audio_started (self);
+  }
 
-out:
   GST_STATE_UNLOCK (self);
 }
 
@@ -239,7 +326,7 @@ on_task_update (const JimmyTask * task, gpointer user_data)
   Run *run = user_data;
   GstJimmyAudioSrc *self = run->self;
 
-  if (!run_is_current (run))
+  if (!run_lock_if_current (run))
     return;
 
   GST_INFO_OBJECT (self, "task %s is %s", task->id, task->status_string);
@@ -247,6 +334,8 @@ on_task_update (const JimmyTask * task, gpointer user_data)
   notify_result (self);
   gst_element_post_message (GST_ELEMENT_CAST (self),
       gst_jimmy_task_status_message_new (GST_ELEMENT_CAST (self), task));
+  continue_progress (self, task);
+  GST_STATE_UNLOCK (self);
 }
 
 static void
@@ -265,12 +354,17 @@ on_wait_done (GObject * source, GAsyncResult * result, gpointer user_data)
       || !run_is_current (run)) {
     GST_DEBUG_OBJECT (self, "wait ended after stop");
   } else if (task == NULL) {
-    g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+    if (run_lock_if_current (run)) {
+      g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
 
-    GST_WARNING_OBJECT (self, "%s", error->message);
-    gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
-        &failure);
-    gst_jimmy_audio_src_preroll_done (self);
+      GST_WARNING_OBJECT (self, "%s", error->message);
+      gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
+          error->message);
+      gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
+          &failure);
+      gst_jimmy_audio_src_preroll_done (self);
+      GST_STATE_UNLOCK (self);
+    }
   } else {
     set_result (self, task);
     notify_result (self);
@@ -424,6 +518,7 @@ start_run (GstJimmyAudioSrc * self)
 
   GST_DEBUG_OBJECT (self, "polling task %s every %u ms",
       start->options->task_id, start->options->poll_interval_ms);
+  start_progress (self, start->options->task_id);
   g_main_context_invoke_full (jimmy_poller_get_main_context (start->poller),
       G_PRIORITY_DEFAULT, start_wait_in_poller, start,
       (GDestroyNotify) start_wait_free);
@@ -443,6 +538,8 @@ stop_run (GstJimmyAudioSrc * self)
 
   if (cancellable != NULL)
     g_cancellable_cancel (cancellable);
+  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_CANCELED,
+      "Stopped");
 }
 
 static GstStateChangeReturn

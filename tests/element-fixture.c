@@ -32,6 +32,7 @@ element_fixture_set_up (ElementFixture * f, gconstpointer data)
 
   f->statuses = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
+  f->progress = g_string_new (NULL);
 }
 
 void
@@ -54,6 +55,7 @@ element_fixture_tear_down (ElementFixture * f, gconstpointer data)
   jimmy_mock_server_stop (f->media);
   g_clear_object (&f->media);
   g_ptr_array_unref (f->statuses);
+  g_string_free (f->progress, TRUE);
   gst_clear_message (&f->error);
 }
 
@@ -98,12 +100,31 @@ element_fixture_launch (ElementFixture * f, const char *description)
   gst_object_unref (f->src);
 }
 
+/* One letter per progress type, so a test can compare whole sequences:
+ * S(tart) C(ontinue) K (complete) X (canceled) E(rror). */
+static void
+record_progress (ElementFixture * f, GstMessage * message)
+{
+  GstProgressType type;
+  gchar *code = NULL, *text = NULL;
+
+  gst_message_parse_progress (message, &type, &code, &text);
+  g_assert_cmpstr (code, ==, "task");
+  g_assert_nonnull (text);
+  g_string_append_c (f->progress, "SCKXE"[type]);
+  g_free (code);
+  g_free (text);
+}
+
 static void
 record (ElementFixture * f, GstMessage * message)
 {
   const GstStructure *s = gst_message_get_structure (message);
 
   switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_PROGRESS:
+      record_progress (f, message);
+      break;
     case GST_MESSAGE_ELEMENT:
       if (gst_structure_has_name (s, "jimmy-task-status"))
         g_ptr_array_add (f->statuses, gst_structure_copy (s));
@@ -129,14 +150,16 @@ element_fixture_run (ElementFixture * f, GstState state)
   gst_element_set_state (f->pipeline, state);
   while (!f->eos && f->error == NULL) {
     GstMessage *message = gst_bus_timed_pop_filtered (bus, BUS_TIMEOUT,
-        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT);
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT |
+        GST_MESSAGE_PROGRESS);
     g_assert_nonnull (message);
     record (f, message);
     gst_message_unref (message);
   }
   /* Status messages posted before the end are all queued by now. */
   while (TRUE) {
-    GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
+    GstMessage *message = gst_bus_pop_filtered (bus,
+        GST_MESSAGE_ELEMENT | GST_MESSAGE_PROGRESS);
     if (message == NULL)
       break;
     record (f, message);

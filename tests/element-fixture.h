@@ -20,6 +20,7 @@ typedef struct {
   GstElement *pipeline;         /* (owned) (nullable) */
   GstElement *src;              /* (unowned) the jimmyaudiosrc */
   GPtrArray *statuses;          /* (owned) GstStructure, in order */
+  GString *progress;            /* (owned) progress types, e.g. "S C C K" */
   GstMessage *error;            /* (owned) (nullable) first error */
   gboolean eos;
 } ElementFixture;

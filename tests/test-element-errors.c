@@ -105,6 +105,8 @@ test_task_failed (ElementFixture * f, gconstpointer data)
 
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, "the voice sample is silent");
+  /* START, queued, failed, then the error. */
+  g_assert_cmpstr (f->progress->str, ==, "SCCE");
   assert_detail_string (f, "task-id", TEST_TASK_ID);
   assert_detail_string (f, "task-status", "failed");
   /* The failed status itself was posted too. */

@@ -57,6 +57,9 @@ test_messages_queued_to_completed (ElementFixture * f, gconstpointer data)
   g_assert_true (g_str_has_prefix (gst_structure_get_string (s, "audio-url"),
           jimmy_mock_server_get_base_url (f->media)));
 
+  /* START, one CONTINUE per status, COMPLETE when the audio started. */
+  g_assert_cmpstr (f->progress->str, ==, "SCCCK");
+
   g_object_get (f->src, "status", &status, "audio-url", &audio_url,
       "model-id", &model_id, NULL);
   g_assert_cmpstr (status, ==, "completed");
@@ -289,6 +292,32 @@ test_null_during_poll (ElementFixture * f, gconstpointer data)
 }
 
 static void
+test_progress_canceled (ElementFixture * f, gconstpointer data)
+{
+  g_autoptr (GstBus) bus = NULL;
+  GstMessage *message;
+
+  element_fixture_add_task (f, TEST_TASK_ID, "queued,hang");
+  element_fixture_launch (f, "jimmyaudiosrc name=src task-id=" TEST_TASK_ID
+      " ! fakesink");
+  bus = gst_element_get_bus (f->pipeline);
+  gst_element_set_state (f->pipeline, GST_STATE_PLAYING);
+  g_assert_true (jimmy_mock_server_wait_for_requests (f->api, TEST_TASK_PATH,
+          2, 10000));
+  /* READY, not NULL: a pipeline at NULL flushes its bus. */
+  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_READY), ==,
+      GST_STATE_CHANGE_SUCCESS);
+
+  while ((message = gst_bus_pop_filtered (bus, GST_MESSAGE_PROGRESS))) {
+    GstProgressType type;
+    gst_message_parse_progress (message, &type, NULL, NULL);
+    g_string_append_c (f->progress, "SCKXE"[type]);
+    gst_message_unref (message);
+  }
+  g_assert_cmpstr (f->progress->str, ==, "SCX");
+}
+
+static void
 test_restart (ElementFixture * f, gconstpointer data)
 {
   element_fixture_add_task (f, TEST_TASK_ID, "processing,completed");
@@ -418,6 +447,7 @@ main (int argc, char **argv)
   ADD ("no-key-to-media-host", test_no_key_to_media_host);
   ADD ("get-state-waits-for-task", test_get_state_waits_for_task);
   ADD ("null-during-poll", test_null_during_poll);
+  ADD ("progress-canceled", test_progress_canceled);
   ADD ("restart", test_restart);
   ADD ("completion-races-shutdown", test_completion_races_shutdown);
   ADD ("environment-defaults", test_environment_defaults);
