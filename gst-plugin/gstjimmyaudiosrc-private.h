@@ -5,6 +5,7 @@
 #pragma once
 
 #include "gstjimmyaudiosrc.h"
+#include "gstjimmytags.h"
 #include "jimmy-poller.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,7 @@ struct _GstJimmyAudioSrc
   GstBin parent;
 
   GstPad *srcpad;               /* the ghost pad, always there */
+  GstJimmyTagInjector *tag_injector;    /* on srcpad */
 
   /* Settings and results; the object lock guards them. NULL api_key and
    * api_url mean "not set": the environment decides at start. */

@@ -365,11 +365,18 @@ on_wait_done (GObject * source, GAsyncResult * result, gpointer user_data)
       gst_jimmy_audio_src_preroll_done (self);
       GST_STATE_UNLOCK (self);
     }
-  } else {
+  } else if (run_lock_if_current (run)) {
+    g_autoptr (GstTagList) tags = gst_jimmy_task_tags_new (task);
+
     set_result (self, task);
     notify_result (self);
+    gst_jimmy_tag_injector_set_tags (self->tag_injector, tags);
+    gst_element_post_message (GST_ELEMENT_CAST (self),
+        gst_message_new_tag (GST_OBJECT_CAST (self),
+            g_steal_pointer (&tags)));
     gst_element_call_async (GST_ELEMENT_CAST (self), expose_audio,
         g_rc_box_acquire (run), (GDestroyNotify) run_release);
+    GST_STATE_UNLOCK (self);
   }
 
   jimmy_poll_failure_clear (&failure);
@@ -538,6 +545,7 @@ stop_run (GstJimmyAudioSrc * self)
 
   if (cancellable != NULL)
     g_cancellable_cancel (cancellable);
+  gst_jimmy_tag_injector_set_tags (self->tag_injector, NULL);
   gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_CANCELED,
       "Stopped");
 }
@@ -762,6 +770,7 @@ gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
           "src"));
   gst_element_add_pad (GST_ELEMENT_CAST (self), self->srcpad);
+  self->tag_injector = gst_jimmy_tag_injector_new (self->srcpad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }
 
@@ -782,6 +791,7 @@ gst_jimmy_audio_src_finalize (GObject * object)
   g_clear_object (&self->poller);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->options, jimmy_poll_options_free);
+  gst_jimmy_tag_injector_free (self->tag_injector);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);

@@ -56,6 +56,7 @@ element_fixture_tear_down (ElementFixture * f, gconstpointer data)
   g_clear_object (&f->media);
   g_ptr_array_unref (f->statuses);
   g_string_free (f->progress, TRUE);
+  g_clear_pointer (&f->sink_tags, gst_tag_list_unref);
   gst_clear_message (&f->error);
 }
 
@@ -117,6 +118,24 @@ record_progress (ElementFixture * f, GstMessage * message)
 }
 
 static void
+record_sink_tags (ElementFixture * f, GstMessage * message)
+{
+  GstTagList *tags = NULL;
+  GstTagList *merged;
+
+  if (!GST_IS_ELEMENT (GST_MESSAGE_SRC (message))
+      || !GST_OBJECT_FLAG_IS_SET (GST_MESSAGE_SRC (message),
+          GST_ELEMENT_FLAG_SINK))
+    return;
+
+  gst_message_parse_tag (message, &tags);
+  merged = gst_tag_list_merge (f->sink_tags, tags, GST_TAG_MERGE_REPLACE);
+  g_clear_pointer (&f->sink_tags, gst_tag_list_unref);
+  f->sink_tags = merged;
+  gst_tag_list_unref (tags);
+}
+
+static void
 record (ElementFixture * f, GstMessage * message)
 {
   const GstStructure *s = gst_message_get_structure (message);
@@ -124,6 +143,9 @@ record (ElementFixture * f, GstMessage * message)
   switch (GST_MESSAGE_TYPE (message)) {
     case GST_MESSAGE_PROGRESS:
       record_progress (f, message);
+      break;
+    case GST_MESSAGE_TAG:
+      record_sink_tags (f, message);
       break;
     case GST_MESSAGE_ELEMENT:
       if (gst_structure_has_name (s, "jimmy-task-status"))
@@ -151,7 +173,7 @@ element_fixture_run (ElementFixture * f, GstState state)
   while (!f->eos && f->error == NULL) {
     GstMessage *message = gst_bus_timed_pop_filtered (bus, BUS_TIMEOUT,
         GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT |
-        GST_MESSAGE_PROGRESS);
+        GST_MESSAGE_PROGRESS | GST_MESSAGE_TAG);
     g_assert_nonnull (message);
     record (f, message);
     gst_message_unref (message);
@@ -159,7 +181,7 @@ element_fixture_run (ElementFixture * f, GstState state)
   /* Status messages posted before the end are all queued by now. */
   while (TRUE) {
     GstMessage *message = gst_bus_pop_filtered (bus,
-        GST_MESSAGE_ELEMENT | GST_MESSAGE_PROGRESS);
+        GST_MESSAGE_ELEMENT | GST_MESSAGE_PROGRESS | GST_MESSAGE_TAG);
     if (message == NULL)
       break;
     record (f, message);

@@ -20,7 +20,8 @@ typedef struct {
   GstElement *pipeline;         /* (owned) (nullable) */
   GstElement *src;              /* (unowned) the jimmyaudiosrc */
   GPtrArray *statuses;          /* (owned) GstStructure, in order */
-  GString *progress;            /* (owned) progress types, e.g. "S C C K" */
+  GString *progress;            /* (owned) progress types, e.g. "SCCK" */
+  GstTagList *sink_tags;        /* (owned) (nullable) what sinks got */
   GstMessage *error;            /* (owned) (nullable) first error */
   gboolean eos;
 } ElementFixture;

@@ -292,6 +292,32 @@ test_null_during_poll (ElementFixture * f, gconstpointer data)
 }
 
 static void
+test_tags_merged (ElementFixture * f, gconstpointer data)
+{
+  g_autofree gchar *title = NULL;
+  g_autofree gchar *codec = NULL;
+  g_autofree gchar *comment = NULL;
+
+  element_fixture_add_task (f, TEST_TASK_ID, "processing,completed");
+  element_fixture_launch (f, "jimmyaudiosrc name=src task-id=" TEST_TASK_ID
+      " ! audioconvert ! fakesink sync=false");
+  element_fixture_run (f, GST_STATE_PLAYING);
+  g_assert_null (f->error);
+
+  /* What the sink received: ours, merged with the stream's own. */
+  g_assert_nonnull (f->sink_tags);
+  g_assert_true (gst_tag_list_get_string (f->sink_tags, GST_TAG_TITLE,
+          &title));
+  g_assert_cmpstr (title, ==, TEST_TASK_ID);
+  g_assert_true (gst_tag_list_get_string (f->sink_tags, GST_TAG_COMMENT,
+          &comment));
+  g_assert_nonnull (strstr (comment, TEST_TASK_ID));
+  g_assert_true (gst_tag_list_get_string (f->sink_tags, GST_TAG_AUDIO_CODEC,
+          &codec));
+  g_assert_nonnull (strstr (codec, "MP3"));
+}
+
+static void
 test_progress_canceled (ElementFixture * f, gconstpointer data)
 {
   g_autoptr (GstBus) bus = NULL;
@@ -447,6 +473,7 @@ main (int argc, char **argv)
   ADD ("no-key-to-media-host", test_no_key_to_media_host);
   ADD ("get-state-waits-for-task", test_get_state_waits_for_task);
   ADD ("null-during-poll", test_null_during_poll);
+  ADD ("tags-merged", test_tags_merged);
   ADD ("progress-canceled", test_progress_canceled);
   ADD ("restart", test_restart);
   ADD ("completion-races-shutdown", test_completion_races_shutdown);
