@@ -317,6 +317,68 @@ test_tags_merged (ElementFixture * f, gconstpointer data)
   g_assert_nonnull (strstr (codec, "MP3"));
 }
 
+/* First buffer timestamp at the sink after a seek. */
+static GstPadProbeReturn
+on_sink_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstClockTime *first_pts = user_data;
+
+  if (*first_pts == GST_CLOCK_TIME_NONE)
+    *first_pts = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+test_duration_and_seek (ElementFixture * f, gconstpointer data)
+{
+  g_autoptr (GstElement) sink = NULL;
+  g_autoptr (GstPad) sinkpad = NULL;
+  g_autoptr (GPtrArray) media_requests = NULL;
+  GstClockTime first_pts = GST_CLOCK_TIME_NONE;
+  gint64 duration = -1;
+  gboolean ranged = FALSE;
+  guint i;
+
+  element_fixture_add_task (f, TEST_TASK_ID, "completed");
+  element_fixture_launch (f, "jimmyaudiosrc name=src task-id=" TEST_TASK_ID
+      " ! audioconvert ! fakesink name=sink sync=false");
+  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_ASYNC);
+  g_assert_cmpint (gst_element_get_state (f->pipeline, NULL, NULL,
+          30 * GST_SECOND), ==, GST_STATE_CHANGE_SUCCESS);
+
+  /* The bundled speech lasts 10.9 s. */
+  g_assert_true (gst_element_query_duration (f->pipeline, GST_FORMAT_TIME,
+          &duration));
+  g_assert_cmpint (duration, >, 10 * GST_SECOND);
+  g_assert_cmpint (duration, <, 12 * GST_SECOND);
+
+  sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  g_assert_true (gst_element_seek_simple (f->pipeline, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, 5 * GST_SECOND));
+  g_assert_cmpint (gst_element_get_state (f->pipeline, NULL, NULL,
+          30 * GST_SECOND), ==, GST_STATE_CHANGE_SUCCESS);
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, on_sink_buffer,
+      &first_pts, NULL);
+  element_fixture_run (f, GST_STATE_PLAYING);
+  g_assert_null (f->error);
+  g_assert_true (f->eos);
+
+  /* Playback resumed at the seek target... */
+  g_assert_cmpuint (first_pts, !=, GST_CLOCK_TIME_NONE);
+  g_assert_cmpuint (first_pts, >=, 4 * GST_SECOND);
+  g_assert_cmpuint (first_pts, <=, 6 * GST_SECOND);
+  /* ...through an HTTP range request to the media host. */
+  media_requests = jimmy_mock_server_dup_requests (f->media);
+  for (i = 0; i < media_requests->len; i++) {
+    JimmyMockRequest *r = g_ptr_array_index (media_requests, i);
+    if (r->range != NULL && !g_str_has_prefix (r->range, "bytes=0-"))
+      ranged = TRUE;
+  }
+  g_assert_true (ranged);
+}
+
 static void
 test_progress_canceled (ElementFixture * f, gconstpointer data)
 {
@@ -474,6 +536,7 @@ main (int argc, char **argv)
   ADD ("get-state-waits-for-task", test_get_state_waits_for_task);
   ADD ("null-during-poll", test_null_during_poll);
   ADD ("tags-merged", test_tags_merged);
+  ADD ("duration-and-seek", test_duration_and_seek);
   ADD ("progress-canceled", test_progress_canceled);
   ADD ("restart", test_restart);
   ADD ("completion-races-shutdown", test_completion_races_shutdown);
