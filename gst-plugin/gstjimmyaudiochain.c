@@ -15,9 +15,9 @@
 
 #define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
 
-
-static GstElement *
-make_child (GstJimmyAudioSrc * self, const gchar * factory)
+/* A missing element is an error for the user to fix by installing it. */
+GstElement *
+gst_jimmy_make_child (GstJimmyAudioSrc * self, const gchar * factory)
 {
   GstElement *element = gst_element_factory_make (factory, NULL);
 
@@ -30,6 +30,42 @@ make_child (GstJimmyAudioSrc * self, const gchar * factory)
             factory), (NULL));
   }
   return element;
+}
+
+/**
+ * gst_jimmy_make_http_src:
+ *
+ * Returns: (transfer floating) (nullable): a souphttpsrc for @url with the
+ * run's HTTP settings. It never sends the API key: that is for the API
+ * origin only.
+ */
+GstElement *
+gst_jimmy_make_http_src (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
+    const gchar * url)
+{
+  GstElement *http_src = gst_jimmy_make_child (self, "souphttpsrc");
+
+  if (http_src == NULL)
+    return NULL;
+
+  g_object_set (http_src, "location", url, "ssl-strict", o->ssl_strict,
+      "timeout", o->request_timeout_s, NULL);
+  if (o->user_agent != NULL)
+    g_object_set (http_src, "user-agent", o->user_agent, NULL);
+  if (o->proxy != NULL && *o->proxy != '\0')
+    g_object_set (http_src, "proxy", o->proxy, NULL);
+  return http_src;
+}
+
+/* Stops @element, if any, and takes it out of the bin. */
+void
+gst_jimmy_remove_child (GstJimmyAudioSrc * self, GstElement * element)
+{
+  if (element == NULL)
+    return;
+
+  gst_element_set_state (element, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN_CAST (self), element);
 }
 
 static void
@@ -113,21 +149,13 @@ gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
 {
   GstElement *http_src, *parser;
 
-  http_src = make_child (self, "souphttpsrc");
-  parser = make_child (self, decode ? "decodebin" : "typefind");
+  http_src = gst_jimmy_make_http_src (self, o, audio_url);
+  parser = gst_jimmy_make_child (self, decode ? "decodebin" : "typefind");
   if (http_src == NULL || parser == NULL) {
     g_clear_pointer (&http_src, gst_object_unref);
     g_clear_pointer (&parser, gst_object_unref);
     return FALSE;
   }
-
-  /* No Authorization here: the key is for the API origin only. */
-  g_object_set (http_src, "location", audio_url, "ssl-strict", o->ssl_strict,
-      "timeout", o->request_timeout_s, NULL);
-  if (o->user_agent != NULL)
-    g_object_set (http_src, "user-agent", o->user_agent, NULL);
-  if (o->proxy != NULL && *o->proxy != '\0')
-    g_object_set (http_src, "proxy", o->proxy, NULL);
 
   if (decode) {
     g_signal_connect (parser, "pad-added", G_CALLBACK (on_decoded_pad), self);
@@ -171,12 +199,6 @@ gst_jimmy_audio_chain_remove (GstJimmyAudioSrc * self)
   g_mutex_unlock (&self->lock);
 
   set_ghost_target (self, NULL);
-  if (http_src != NULL) {
-    gst_element_set_state (http_src, GST_STATE_NULL);
-    gst_bin_remove (GST_BIN_CAST (self), http_src);
-  }
-  if (parser != NULL) {
-    gst_element_set_state (parser, GST_STATE_NULL);
-    gst_bin_remove (GST_BIN_CAST (self), parser);
-  }
+  gst_jimmy_remove_child (self, http_src);
+  gst_jimmy_remove_child (self, parser);
 }

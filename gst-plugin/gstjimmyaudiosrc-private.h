@@ -30,6 +30,7 @@ struct _GstJimmyAudioSrc
   gchar *user_agent;
   gchar *proxy;
   gboolean ssl_strict;
+  gboolean subtitles;
   gchar *status;
   gchar *model_id;
   gchar *audio_url;
@@ -42,12 +43,16 @@ struct _GstJimmyAudioSrc
   GCancellable *cancellable;    /* the current wait's */
   JimmyPollOptions *options;    /* the current run's settings */
   gboolean run_decode;
+  gboolean run_subtitles;
   guint generation;             /* bumped by every start and stop */
   gboolean async_pending;
   gboolean progress_open;       /* START posted, no ending yet */
   gboolean audio_exposed;
   GstElement *http_src;         /* children, added once completed */
   GstElement *parser;
+  GstElement *subtitle_src;     /* with subtitles=true and a subtitleFile */
+  GstElement *subtitle_parser;
+  GstPad *subtitle_pad;         /* the "subtitle" ghost pad, while added */
 };
 
 /* gstjimmyaudiosrc.c */
@@ -59,11 +64,24 @@ void gst_jimmy_audio_src_end_progress (GstJimmyAudioSrc *self,
 gchar *gst_jimmy_audio_src_dup_run_task_id (GstJimmyAudioSrc *self);
 
 /* gstjimmyaudiochain.c */
+GstElement *gst_jimmy_make_child (GstJimmyAudioSrc *self,
+                                  const gchar *factory);
+GstElement *gst_jimmy_make_http_src (GstJimmyAudioSrc *self,
+                                     const JimmyPollOptions *options,
+                                     const gchar *url);
+void gst_jimmy_remove_child (GstJimmyAudioSrc *self,
+                             GstElement *element);
 gboolean gst_jimmy_audio_chain_add (GstJimmyAudioSrc *self,
                                     const JimmyPollOptions *options,
                                     gboolean decode,
                                     const gchar *audio_url);
 void gst_jimmy_audio_chain_remove (GstJimmyAudioSrc *self);
+
+/* gstjimmysubtitlechain.c */
+gboolean gst_jimmy_subtitle_chain_add (GstJimmyAudioSrc *self,
+                                       const JimmyPollOptions *options,
+                                       const gchar *subtitle_url);
+void gst_jimmy_subtitle_chain_remove (GstJimmyAudioSrc *self);
 
 /* gstjimmyurihandler.c */
 void gst_jimmy_audio_src_uri_handler_init (gpointer g_iface,

@@ -50,6 +50,7 @@ GST_DEBUG_CATEGORY (gst_jimmy_audio_src_debug);
 #define DEFAULT_USER_AGENT "GStreamer jimmyaudiosrc/" VERSION
 #define DEFAULT_DECODE TRUE
 #define DEFAULT_SSL_STRICT TRUE
+#define DEFAULT_SUBTITLES FALSE
 
 enum
 {
@@ -65,6 +66,7 @@ enum
   PROP_USER_AGENT,
   PROP_PROXY,
   PROP_SSL_STRICT,
+  PROP_SUBTITLES,
   PROP_STATUS,
   PROP_MODEL_ID,
   PROP_AUDIO_URL,
@@ -86,6 +88,10 @@ GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (jimmyaudiosrc, "jimmyaudiosrc",
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+static GstStaticPadTemplate subtitle_template =
+GST_STATIC_PAD_TEMPLATE ("subtitle", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("text/x-raw, format = (string) { pango-markup, utf8 }"));
 
 /* One wait on the poller; ties callbacks to the run that started them. */
 typedef struct
@@ -287,7 +293,8 @@ expose_audio (GstElement * element, gpointer user_data)
   Run *run = user_data;
   g_autoptr (JimmyPollOptions) options = NULL;
   g_autofree gchar *audio_url = NULL;
-  gboolean decode;
+  g_autofree gchar *subtitle_url = NULL;
+  gboolean decode, subtitles;
 
   /* A stop either comes before this, or waits for the chain to be
    * complete. */
@@ -297,11 +304,22 @@ expose_audio (GstElement * element, gpointer user_data)
   g_mutex_lock (&self->lock);
   options = jimmy_poll_options_copy (self->options);
   decode = self->run_decode;
+  subtitles = self->run_subtitles;
   g_mutex_unlock (&self->lock);
 
   GST_OBJECT_LOCK (self);
   audio_url = g_strdup (self->audio_url);
+  subtitle_url = g_strdup (self->subtitle_url);
   GST_OBJECT_UNLOCK (self);
+
+  if (subtitles && subtitle_url != NULL
+      && !gst_jimmy_subtitle_chain_add (self, options, subtitle_url)) {
+    gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
+        "Could not build the subtitle chain");
+    gst_jimmy_audio_src_preroll_done (self);
+    GST_STATE_UNLOCK (self);
+    return;
+  }
 
   GST_INFO_OBJECT (self, "task %s completed, playing %s", options->task_id,
       audio_url);
@@ -502,6 +520,7 @@ prepare_run (GstJimmyAudioSrc * self)
   self->options = options;
   GST_OBJECT_LOCK (self);
   self->run_decode = self->decode;
+  self->run_subtitles = self->subtitles;
   GST_OBJECT_UNLOCK (self);
   self->generation++;
   g_clear_object (&self->cancellable);
@@ -587,6 +606,7 @@ gst_jimmy_audio_src_change_state (GstElement * element,
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_jimmy_audio_chain_remove (self);
+      gst_jimmy_subtitle_chain_remove (self);
       gst_jimmy_audio_src_preroll_done (self);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
@@ -682,6 +702,11 @@ gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
       self->ssl_strict = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_SUBTITLES:
+      GST_OBJECT_LOCK (self);
+      self->subtitles = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -732,6 +757,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
     case PROP_SSL_STRICT:
       g_value_set_boolean (value, self->ssl_strict);
       break;
+    case PROP_SUBTITLES:
+      g_value_set_boolean (value, self->subtitles);
+      break;
     case PROP_STATUS:
       g_value_set_string (value, self->status);
       break;
@@ -765,6 +793,7 @@ gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
   self->decode = DEFAULT_DECODE;
   self->user_agent = g_strdup (DEFAULT_USER_AGENT);
   self->ssl_strict = DEFAULT_SSL_STRICT;
+  self->subtitles = DEFAULT_SUBTITLES;
 
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
@@ -927,6 +956,18 @@ gst_jimmy_audio_src_class_init (GstJimmyAudioSrcClass * klass)
       DEFAULT_SSL_STRICT, SETTING_FLAGS);
 
   /**
+   * GstJimmyAudioSrc:subtitles:
+   *
+   * When the completed task has a subtitleFile, expose it as timed text
+   * on a "subtitle" sometimes pad (souphttpsrc ! subparse), added before
+   * the audio starts. Link it, or leave this off: an unlinked pad stops
+   * the pipeline with a not-linked error.
+   */
+  properties[PROP_SUBTITLES] = g_param_spec_boolean ("subtitles",
+      "Subtitles", "Expose the task's subtitleFile as timed text on a "
+      "\"subtitle\" sometimes pad", DEFAULT_SUBTITLES, SETTING_FLAGS);
+
+  /**
    * GstJimmyAudioSrc:status:
    *
    * The task's last reported status: queued, processing, completed,
@@ -950,6 +991,8 @@ gst_jimmy_audio_src_class_init (GstJimmyAudioSrcClass * klass)
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &subtitle_template);
   gst_element_class_set_static_metadata (element_class,
       "Jimmy AI SoundClone source", "Source/Audio/Network",
       "Waits for a Jimmy AI SoundClone task to complete and plays its audio",
