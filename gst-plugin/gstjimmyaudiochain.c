@@ -137,23 +137,22 @@ on_no_more_pads (GstElement * decoder, GstJimmyAudioSrc * self)
 
 /**
  * gst_jimmy_audio_chain_add:
+ * @source: (transfer floating): where the encoded audio comes from
  *
- * Adds `souphttpsrc ! decodebin` (or `! typefind` when not decoding) for
- * @audio_url and brings it to the bin's state. With decodebin the src pad
- * is retargeted, and preroll finished, when the first audio pad appears.
- * Called with the state lock held.
+ * Adds `source ! decodebin` (or `! typefind` when not decoding) and
+ * brings it to the bin's state. With decodebin the src pad is retargeted,
+ * and preroll finished, when the first audio pad appears. Called with the
+ * state lock held.
  */
 gboolean
-gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
-    gboolean decode, const gchar * audio_url)
+gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, GstElement * source,
+    gboolean decode)
 {
-  GstElement *http_src, *parser;
+  GstElement *parser = gst_jimmy_make_child (self,
+      decode ? "decodebin" : "typefind");
 
-  http_src = gst_jimmy_make_http_src (self, o, audio_url);
-  parser = gst_jimmy_make_child (self, decode ? "decodebin" : "typefind");
-  if (http_src == NULL || parser == NULL) {
-    g_clear_pointer (&http_src, gst_object_unref);
-    g_clear_pointer (&parser, gst_object_unref);
+  if (parser == NULL) {
+    gst_object_unref (gst_object_ref_sink (source));
     return FALSE;
   }
 
@@ -163,15 +162,16 @@ gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
         self);
   }
 
-  gst_bin_add_many (GST_BIN_CAST (self), http_src, parser, NULL);
+  gst_bin_add_many (GST_BIN_CAST (self), source, parser, NULL);
   g_mutex_lock (&self->lock);
-  self->http_src = http_src;
+  self->audio_source = source;
   self->parser = parser;
   g_mutex_unlock (&self->lock);
 
-  if (!gst_element_link (http_src, parser)) {
+  if (!gst_element_link (source, parser)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("could not link souphttpsrc to %s", GST_OBJECT_NAME (parser)));
+        ("could not link %s to %s", GST_OBJECT_NAME (source),
+            GST_OBJECT_NAME (parser)));
     return FALSE;
   }
 
@@ -182,7 +182,7 @@ gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
   }
 
   gst_element_sync_state_with_parent (parser);
-  gst_element_sync_state_with_parent (http_src);
+  gst_element_sync_state_with_parent (source);
   return TRUE;
 }
 
@@ -190,15 +190,19 @@ gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
 void
 gst_jimmy_audio_chain_remove (GstJimmyAudioSrc * self)
 {
-  GstElement *http_src, *parser;
+  GstElement *source, *parser;
+  GstJimmyCacheTap *cache_tap;
 
   g_mutex_lock (&self->lock);
-  http_src = g_steal_pointer (&self->http_src);
+  source = g_steal_pointer (&self->audio_source);
   parser = g_steal_pointer (&self->parser);
+  cache_tap = g_steal_pointer (&self->cache_tap);
   self->audio_exposed = FALSE;
   g_mutex_unlock (&self->lock);
 
   set_ghost_target (self, NULL);
-  gst_jimmy_remove_child (self, http_src);
+  gst_jimmy_remove_child (self, source);
   gst_jimmy_remove_child (self, parser);
+  /* Its streaming thread is stopped: an unfinished entry is dropped. */
+  g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "gstjimmyaudiosrc.h"
+#include "gstjimmycachetap.h"
 #include "gstjimmytags.h"
 #include "jimmy-poller.h"
 
@@ -31,6 +32,7 @@ struct _GstJimmyAudioSrc
   gchar *proxy;
   gboolean ssl_strict;
   gboolean subtitles;
+  gchar *cache_dir;
   gchar *status;
   gchar *model_id;
   gchar *audio_url;
@@ -44,24 +46,32 @@ struct _GstJimmyAudioSrc
   JimmyPollOptions *options;    /* the current run's settings */
   gboolean run_decode;
   gboolean run_subtitles;
+  gchar *run_cache_dir;         /* (nullable) */
+  JimmyTask *run_task;          /* (nullable) once completed */
+  gchar *run_cached_audio;      /* (nullable) the cache entry it plays */
   guint generation;             /* bumped by every start and stop */
   gboolean async_pending;
   gboolean progress_open;       /* START posted, no ending yet */
   gboolean audio_exposed;
-  GstElement *http_src;         /* children, added once completed */
+  GstElement *audio_source;     /* children, added once completed */
   GstElement *parser;
   GstElement *subtitle_src;     /* with subtitles=true and a subtitleFile */
   GstElement *subtitle_parser;
   GstPad *subtitle_pad;         /* the "subtitle" ghost pad, while added */
+  GstJimmyCacheTap *cache_tap;  /* (nullable) copying audio to the cache */
 };
 
 /* gstjimmyaudiosrc.c */
+void gst_jimmy_audio_src_set_result (GstJimmyAudioSrc *self,
+                                     const JimmyTask *task);
+void gst_jimmy_audio_src_start_progress (GstJimmyAudioSrc *self);
+void gst_jimmy_audio_src_continue_progress (GstJimmyAudioSrc *self,
+                                            const JimmyTask *task);
 void gst_jimmy_audio_src_preroll_done (GstJimmyAudioSrc *self);
 void gst_jimmy_audio_src_audio_started (GstJimmyAudioSrc *self);
 void gst_jimmy_audio_src_end_progress (GstJimmyAudioSrc *self,
                                        GstProgressType type,
                                        const gchar *text);
-gchar *gst_jimmy_audio_src_dup_run_task_id (GstJimmyAudioSrc *self);
 
 /* gstjimmyaudiochain.c */
 GstElement *gst_jimmy_make_child (GstJimmyAudioSrc *self,
@@ -72,10 +82,16 @@ GstElement *gst_jimmy_make_http_src (GstJimmyAudioSrc *self,
 void gst_jimmy_remove_child (GstJimmyAudioSrc *self,
                              GstElement *element);
 gboolean gst_jimmy_audio_chain_add (GstJimmyAudioSrc *self,
-                                    const JimmyPollOptions *options,
-                                    gboolean decode,
-                                    const gchar *audio_url);
+                                    GstElement *source,
+                                    gboolean decode);
 void gst_jimmy_audio_chain_remove (GstJimmyAudioSrc *self);
+
+/* gstjimmyrun.c */
+gchar *gst_jimmy_audio_src_dup_run_task_id (GstJimmyAudioSrc *self);
+const gchar *gst_jimmy_nonempty_or_null (const gchar *value);
+gboolean gst_jimmy_run_prepare (GstJimmyAudioSrc *self);
+void gst_jimmy_run_start (GstJimmyAudioSrc *self);
+void gst_jimmy_run_stop (GstJimmyAudioSrc *self);
 
 /* gstjimmysubtitlechain.c */
 gboolean gst_jimmy_subtitle_chain_add (GstJimmyAudioSrc *self,

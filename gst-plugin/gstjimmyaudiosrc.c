@@ -67,6 +67,7 @@ enum
   PROP_PROXY,
   PROP_SSL_STRICT,
   PROP_SUBTITLES,
+  PROP_CACHE_DIR,
   PROP_STATUS,
   PROP_MODEL_ID,
   PROP_AUDIO_URL,
@@ -92,75 +93,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 static GstStaticPadTemplate subtitle_template =
 GST_STATIC_PAD_TEMPLATE ("subtitle", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("text/x-raw, format = (string) { pango-markup, utf8 }"));
-
-/* One wait on the poller; ties callbacks to the run that started them. */
-typedef struct
-{
-  GstJimmyAudioSrc *self;       /* (owned) */
-  guint generation;
-} Run;
-
-static Run *
-run_new (GstJimmyAudioSrc * self, guint generation)
-{
-  Run *run = g_rc_box_new0 (Run);
-
-  run->self = gst_object_ref (self);
-  run->generation = generation;
-  return run;
-}
-
-static void
-run_clear (Run * run)
-{
-  gst_object_unref (run->self);
-}
-
-static void
-run_release (Run * run)
-{
-  g_rc_box_release_full (run, (GDestroyNotify) run_clear);
-}
-
-static gboolean run_is_current (Run * run);
-
-/* Threads that post for a run (the poller thread, the async pool) take
- * the state lock first: PAUSED→READY holds it, so they either finish
- * before a stop or see it happened. Without it, a message could reach a
- * parent that the application is already destroying. On success the
- * caller must GST_STATE_UNLOCK. */
-static gboolean
-run_lock_if_current (Run * run)
-{
-  GST_STATE_LOCK (run->self);
-  if (run_is_current (run))
-    return TRUE;
-  GST_STATE_UNLOCK (run->self);
-  return FALSE;
-}
-
-static gboolean
-run_is_current (Run * run)
-{
-  GstJimmyAudioSrc *self = run->self;
-  gboolean current;
-
-  g_mutex_lock (&self->lock);
-  current = run->generation == self->generation;
-  g_mutex_unlock (&self->lock);
-  return current;
-}
-
-gchar *
-gst_jimmy_audio_src_dup_run_task_id (GstJimmyAudioSrc * self)
-{
-  gchar *task_id;
-
-  g_mutex_lock (&self->lock);
-  task_id = g_strdup (self->options ? self->options->task_id : NULL);
-  g_mutex_unlock (&self->lock);
-  return task_id;
-}
 
 /* ---------------------------------------------------------------------- */
 /* Preroll: the bin is ASYNC from READY→PAUSED until audio flows */
@@ -207,9 +139,10 @@ post_progress (GstJimmyAudioSrc * self, GstProgressType type,
           text));
 }
 
-static void
-start_progress (GstJimmyAudioSrc * self, const gchar * task_id)
+void
+gst_jimmy_audio_src_start_progress (GstJimmyAudioSrc * self)
 {
+  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
   g_autofree gchar *text = g_strdup_printf ("Waiting for task %s", task_id);
 
   g_mutex_lock (&self->lock);
@@ -218,8 +151,9 @@ start_progress (GstJimmyAudioSrc * self, const gchar * task_id)
   post_progress (self, GST_PROGRESS_TYPE_START, text);
 }
 
-static void
-continue_progress (GstJimmyAudioSrc * self, const JimmyTask * task)
+void
+gst_jimmy_audio_src_continue_progress (GstJimmyAudioSrc * self,
+    const JimmyTask * task)
 {
   g_autofree gchar *text = g_strdup_printf ("Task %s is %s", task->id,
       task->status_string);
@@ -261,8 +195,12 @@ gst_jimmy_audio_src_audio_started (GstJimmyAudioSrc * self)
 /* ---------------------------------------------------------------------- */
 /* Results, as read-only properties */
 
-static void
-set_result (GstJimmyAudioSrc * self, const JimmyTask * task)
+static void notify_result (GstJimmyAudioSrc * self);
+
+/* Updates the read-only result properties from @task (nullable). */
+void
+gst_jimmy_audio_src_set_result (GstJimmyAudioSrc * self,
+    const JimmyTask * task)
 {
   GST_OBJECT_LOCK (self);
   g_free (self->status);
@@ -274,6 +212,7 @@ set_result (GstJimmyAudioSrc * self, const JimmyTask * task)
   g_free (self->subtitle_url);
   self->subtitle_url = g_strdup (task ? task->subtitle_url : NULL);
   GST_OBJECT_UNLOCK (self);
+  notify_result (self);
 }
 
 static void
@@ -283,290 +222,6 @@ notify_result (GstJimmyAudioSrc * self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_ID]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_URL]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE_URL]);
-}
-
-/* In the element's async thread pool, never in a state change. */
-static void
-expose_audio (GstElement * element, gpointer user_data)
-{
-  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (element);
-  Run *run = user_data;
-  g_autoptr (JimmyPollOptions) options = NULL;
-  g_autofree gchar *audio_url = NULL;
-  g_autofree gchar *subtitle_url = NULL;
-  gboolean decode, subtitles;
-
-  /* A stop either comes before this, or waits for the chain to be
-   * complete. */
-  if (!run_lock_if_current (run))
-    return;
-
-  g_mutex_lock (&self->lock);
-  options = jimmy_poll_options_copy (self->options);
-  decode = self->run_decode;
-  subtitles = self->run_subtitles;
-  g_mutex_unlock (&self->lock);
-
-  GST_OBJECT_LOCK (self);
-  audio_url = g_strdup (self->audio_url);
-  subtitle_url = g_strdup (self->subtitle_url);
-  GST_OBJECT_UNLOCK (self);
-
-  if (subtitles && subtitle_url != NULL
-      && !gst_jimmy_subtitle_chain_add (self, options, subtitle_url)) {
-    gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
-        "Could not build the subtitle chain");
-    gst_jimmy_audio_src_preroll_done (self);
-    GST_STATE_UNLOCK (self);
-    return;
-  }
-
-  GST_INFO_OBJECT (self, "task %s completed, playing %s", options->task_id,
-      audio_url);
-  if (!gst_jimmy_audio_chain_add (self, options, decode, audio_url)) {
-    gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
-        "Could not build the audio chain");
-    gst_jimmy_audio_src_preroll_done (self);
-  } else if (!decode) {
-    /* typefind's pad is the target already. */
-    gst_jimmy_audio_src_audio_started (self);
-  }
-
-  GST_STATE_UNLOCK (self);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Waiting on the task (callbacks run on the poller thread) */
-
-static void
-on_task_update (const JimmyTask * task, gpointer user_data)
-{
-  Run *run = user_data;
-  GstJimmyAudioSrc *self = run->self;
-
-  if (!run_lock_if_current (run))
-    return;
-
-  GST_INFO_OBJECT (self, "task %s is %s", task->id, task->status_string);
-  set_result (self, task);
-  notify_result (self);
-  gst_element_post_message (GST_ELEMENT_CAST (self),
-      gst_jimmy_task_status_message_new (GST_ELEMENT_CAST (self), task));
-  continue_progress (self, task);
-  GST_STATE_UNLOCK (self);
-}
-
-static void
-on_wait_done (GObject * source, GAsyncResult * result, gpointer user_data)
-{
-  Run *run = user_data;
-  GstJimmyAudioSrc *self = run->self;
-  g_autoptr (JimmyTask) task = NULL;
-  g_autoptr (GError) error = NULL;
-  JimmyPollFailure failure;
-
-  task = jimmy_poller_wait_finish (JIMMY_POLLER (source), result, &failure,
-      &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-      || !run_is_current (run)) {
-    GST_DEBUG_OBJECT (self, "wait ended after stop");
-  } else if (task == NULL) {
-    if (run_lock_if_current (run)) {
-      g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-
-      GST_WARNING_OBJECT (self, "%s", error->message);
-      gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
-          error->message);
-      gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
-          &failure);
-      gst_jimmy_audio_src_preroll_done (self);
-      GST_STATE_UNLOCK (self);
-    }
-  } else if (run_lock_if_current (run)) {
-    g_autoptr (GstTagList) tags = gst_jimmy_task_tags_new (task);
-
-    set_result (self, task);
-    notify_result (self);
-    gst_jimmy_tag_injector_set_tags (self->tag_injector, tags);
-    gst_element_post_message (GST_ELEMENT_CAST (self),
-        gst_message_new_tag (GST_OBJECT_CAST (self),
-            g_steal_pointer (&tags)));
-    gst_element_call_async (GST_ELEMENT_CAST (self), expose_audio,
-        g_rc_box_acquire (run), (GDestroyNotify) run_release);
-    GST_STATE_UNLOCK (self);
-  }
-
-  jimmy_poll_failure_clear (&failure);
-  run_release (run);
-}
-
-typedef struct
-{
-  JimmyPoller *poller;          /* (owned) */
-  JimmyPollOptions *options;    /* (owned) */
-  GCancellable *cancellable;    /* (owned) */
-  Run *run;                     /* (owned) */
-} StartWait;
-
-static void
-start_wait_free (StartWait * start)
-{
-  g_object_unref (start->poller);
-  jimmy_poll_options_free (start->options);
-  g_object_unref (start->cancellable);
-  g_clear_pointer (&start->run, run_release);
-  g_free (start);
-}
-
-/* On the poller thread, so that the wait's callbacks run there too. */
-static gboolean
-start_wait_in_poller (gpointer user_data)
-{
-  StartWait *start = user_data;
-  Run *run = g_steal_pointer (&start->run);
-
-  jimmy_poller_wait_async (start->poller, start->options, on_task_update,
-      g_rc_box_acquire (run), (GDestroyNotify) run_release,
-      start->cancellable, on_wait_done, run);
-  return G_SOURCE_REMOVE;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Settings */
-
-static const gchar *
-nonempty_or_null (const gchar * value)
-{
-  return value != NULL && *value != '\0' ? value : NULL;
-}
-
-/* Explicit properties win over the environment. */
-static JimmyPollOptions *
-snapshot_options (GstJimmyAudioSrc * self)
-{
-  JimmyPollOptions *o;
-  const gchar *api_url, *api_key;
-
-  GST_OBJECT_LOCK (self);
-  api_url = nonempty_or_null (self->api_url);
-  if (api_url == NULL)
-    api_url = nonempty_or_null (g_getenv ("JIMMY_API_URL"));
-  api_key = nonempty_or_null (self->api_key);
-  if (api_key == NULL)
-    api_key = nonempty_or_null (g_getenv ("JIMMY_API_KEY"));
-
-  o = jimmy_poll_options_new (api_url ? api_url : JIMMY_API_DEFAULT_URL,
-      self->task_id, api_key);
-  o->poll_interval_ms = self->poll_interval;
-  o->task_timeout_s = self->task_timeout;
-  o->request_timeout_s = self->request_timeout;
-  o->max_retries = self->max_retries;
-  o->user_agent = g_strdup (self->user_agent);
-  o->proxy = g_strdup (self->proxy);
-  o->ssl_strict = self->ssl_strict;
-  GST_OBJECT_UNLOCK (self);
-
-  return o;
-}
-
-static gboolean
-validate_options (GstJimmyAudioSrc * self, const JimmyPollOptions * o)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GUri) api_uri = NULL;
-
-  if (o->task_id == NULL || *o->task_id == '\0') {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("No task-id set: set it to the id returned when the task was "
-            "created, e.g. audio_16b635ba-…, or use a jimmy://<task-id> "
-            "URI."), (NULL));
-    return FALSE;
-  }
-  if (o->api_key == NULL) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("No API key for task \"%s\": set the JIMMY_API_KEY environment "
-            "variable or the api-key property.", o->task_id), (NULL));
-    return FALSE;
-  }
-
-  api_uri = jimmy_api_parse_api_url (o->api_url, &error);
-  if (api_uri == NULL
-      || !jimmy_api_validate_task_id (o->task_id, &error)) {
-    gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), o->task_id, error,
-        NULL);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Start and stop */
-
-/* READY→PAUSED, before chaining up: check settings, no network yet. */
-static gboolean
-prepare_run (GstJimmyAudioSrc * self)
-{
-  JimmyPollOptions *options = snapshot_options (self);
-
-  if (!validate_options (self, options)) {
-    jimmy_poll_options_free (options);
-    return FALSE;
-  }
-
-  set_result (self, NULL);
-  g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->options, jimmy_poll_options_free);
-  self->options = options;
-  GST_OBJECT_LOCK (self);
-  self->run_decode = self->decode;
-  self->run_subtitles = self->subtitles;
-  GST_OBJECT_UNLOCK (self);
-  self->generation++;
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-}
-
-/* READY→PAUSED, after chaining up: hand the wait to the poller thread. */
-static void
-start_run (GstJimmyAudioSrc * self)
-{
-  StartWait *start = g_new0 (StartWait, 1);
-
-  g_mutex_lock (&self->lock);
-  start->poller = g_object_ref (self->poller);
-  start->options = jimmy_poll_options_copy (self->options);
-  start->cancellable = g_object_ref (self->cancellable);
-  start->run = run_new (self, self->generation);
-  g_mutex_unlock (&self->lock);
-
-  GST_DEBUG_OBJECT (self, "polling task %s every %u ms",
-      start->options->task_id, start->options->poll_interval_ms);
-  start_progress (self, start->options->task_id);
-  g_main_context_invoke_full (jimmy_poller_get_main_context (start->poller),
-      G_PRIORITY_DEFAULT, start_wait_in_poller, start,
-      (GDestroyNotify) start_wait_free);
-}
-
-/* Makes every callback of the current run stale, and cancels its poll.
- * Returns at once: the poller thread unwinds on its own. */
-static void
-stop_run (GstJimmyAudioSrc * self)
-{
-  g_autoptr (GCancellable) cancellable = NULL;
-
-  g_mutex_lock (&self->lock);
-  self->generation++;
-  cancellable = g_steal_pointer (&self->cancellable);
-  g_mutex_unlock (&self->lock);
-
-  if (cancellable != NULL)
-    g_cancellable_cancel (cancellable);
-  gst_jimmy_tag_injector_set_tags (self->tag_injector, NULL);
-  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_CANCELED,
-      "Stopped");
 }
 
 static GstStateChangeReturn
@@ -584,12 +239,12 @@ gst_jimmy_audio_src_change_state (GstElement * element,
       g_mutex_unlock (&self->lock);
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!prepare_run (self))
+      if (!gst_jimmy_run_prepare (self))
         goto bad_settings;
       do_async_start (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
-      stop_run (self);
+      gst_jimmy_run_stop (self);
       break;
     default:
       break;
@@ -601,7 +256,7 @@ gst_jimmy_audio_src_change_state (GstElement * element,
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      start_run (self);
+      gst_jimmy_run_start (self);
       ret = GST_STATE_CHANGE_ASYNC;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
@@ -628,7 +283,7 @@ bad_settings:
 parent_failed:
   {
     if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
-      stop_run (self);
+      gst_jimmy_run_stop (self);
       gst_jimmy_audio_src_preroll_done (self);
     }
     return ret;
@@ -671,6 +326,9 @@ gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
       break;
     case PROP_PROXY:
       replace_string (self, &self->proxy, value);
+      break;
+    case PROP_CACHE_DIR:
+      replace_string (self, &self->cache_dir, value);
       break;
     case PROP_POLL_INTERVAL:
       GST_OBJECT_LOCK (self);
@@ -726,9 +384,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
       break;
     case PROP_API_URL:
       /* What a start would use. */
-      if (nonempty_or_null (self->api_url) != NULL)
+      if (gst_jimmy_nonempty_or_null (self->api_url) != NULL)
         g_value_set_string (value, self->api_url);
-      else if (nonempty_or_null (g_getenv ("JIMMY_API_URL")) != NULL)
+      else if (gst_jimmy_nonempty_or_null (g_getenv ("JIMMY_API_URL")) != NULL)
         g_value_set_string (value, g_getenv ("JIMMY_API_URL"));
       else
         g_value_set_string (value, JIMMY_API_DEFAULT_URL);
@@ -738,6 +396,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
       break;
     case PROP_PROXY:
       g_value_set_string (value, self->proxy);
+      break;
+    case PROP_CACHE_DIR:
+      g_value_set_string (value, self->cache_dir);
       break;
     case PROP_POLL_INTERVAL:
       g_value_set_uint (value, self->poll_interval);
@@ -813,6 +474,10 @@ gst_jimmy_audio_src_finalize (GObject * object)
   g_free (self->api_url);
   g_free (self->user_agent);
   g_free (self->proxy);
+  g_free (self->cache_dir);
+  g_free (self->run_cache_dir);
+  g_free (self->run_cached_audio);
+  g_clear_pointer (&self->run_task, jimmy_task_free);
   g_free (self->status);
   g_free (self->model_id);
   g_free (self->audio_url);
@@ -966,6 +631,19 @@ gst_jimmy_audio_src_class_init (GstJimmyAudioSrcClass * klass)
   properties[PROP_SUBTITLES] = g_param_spec_boolean ("subtitles",
       "Subtitles", "Expose the task's subtitleFile as timed text on a "
       "\"subtitle\" sometimes pad", DEFAULT_SUBTITLES, SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:cache-dir:
+   *
+   * Directory where completed tasks' audio is kept, as served, under a
+   * name derived from the task id. A task found there plays from disk
+   * without any API request; an entry whose size or SHA-256 does not
+   * match its record is deleted and fetched again. Entries are written
+   * under a temporary name and renamed when complete. Unset: no cache.
+   */
+  properties[PROP_CACHE_DIR] = g_param_spec_string ("cache-dir",
+      "Cache directory", "Keep completed tasks' audio here and replay it "
+      "without asking the API (unset = no cache)", NULL, SETTING_FLAGS);
 
   /**
    * GstJimmyAudioSrc:status:
