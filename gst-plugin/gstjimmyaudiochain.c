@@ -12,6 +12,7 @@
 
 #include "gstjimmyaudiosrc-private.h"
 #include "gstjimmyelements.h"
+#include "gstjimmymessages.h"
 
 #define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
 
@@ -22,12 +23,16 @@ gst_jimmy_make_child (GstJimmyAudioSrc * self, const gchar * factory)
   GstElement *element = gst_element_factory_make (factory, NULL);
 
   if (element == NULL) {
+    g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+    g_autofree gchar *text = g_strdup_printf ("Task \"%s\" cannot be "
+        "played: the GStreamer element \"%s\" is missing; install "
+        "gstreamer1.0-plugins-good and gstreamer1.0-plugins-base.", task_id,
+        factory);
+
     gst_element_post_message (GST_ELEMENT_CAST (self),
         gst_missing_element_message_new (GST_ELEMENT_CAST (self), factory));
-    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-        ("The GStreamer element \"%s\" is missing; install "
-            "gstreamer1.0-plugins-good and gstreamer1.0-plugins-base.",
-            factory), (NULL));
+    gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_CORE_ERROR,
+        GST_CORE_ERROR_MISSING_PLUGIN, task_id, text, NULL, NULL);
   }
   return element;
 }
@@ -66,6 +71,20 @@ gst_jimmy_remove_child (GstJimmyAudioSrc * self, GstElement * element)
 
   gst_element_set_state (element, GST_STATE_NULL);
   gst_bin_remove (GST_BIN_CAST (self), element);
+}
+
+/* A freshly made source and parser that do not link: a broken
+ * GStreamer installation, not something the task did. */
+void
+gst_jimmy_post_link_error (GstJimmyAudioSrc * self)
+{
+  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+  g_autofree gchar *text = g_strdup_printf ("Task \"%s\" cannot be played: "
+      "GStreamer could not link its internal elements; check the GStreamer "
+      "installation (gst-inspect-1.0 souphttpsrc).", task_id);
+
+  gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_CORE_ERROR,
+      GST_CORE_ERROR_NEGOTIATION, task_id, text, NULL, NULL);
 }
 
 static void
@@ -117,6 +136,7 @@ static void
 on_no_more_pads (GstElement * decoder, GstJimmyAudioSrc * self)
 {
   g_autofree gchar *task_id = NULL;
+  g_autofree gchar *text = NULL;
   gboolean exposed;
 
   g_mutex_lock (&self->lock);
@@ -129,9 +149,11 @@ on_no_more_pads (GstElement * decoder, GstJimmyAudioSrc * self)
   task_id = gst_jimmy_audio_src_dup_run_task_id (self);
   gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
       "The task's audio has no audio stream");
-  GST_ELEMENT_ERROR (self, STREAM, WRONG_TYPE,
-      ("The audio of task \"%s\" has no audio stream.", task_id),
-      ("decodebin exposed no audio pad"));
+  text = g_strdup_printf ("The audioUrl of task \"%s\" has no audio "
+      "stream GStreamer can decode; check the task's audio-url.", task_id);
+  gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_STREAM_ERROR,
+      GST_STREAM_ERROR_WRONG_TYPE, task_id, text,
+      "decodebin exposed no audio pad", NULL);
   gst_jimmy_audio_src_preroll_done (self);
 }
 
@@ -169,9 +191,9 @@ gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, GstElement * source,
   g_mutex_unlock (&self->lock);
 
   if (!gst_element_link (source, parser)) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("could not link %s to %s", GST_OBJECT_NAME (source),
-            GST_OBJECT_NAME (parser)));
+    GST_ERROR_OBJECT (self, "could not link %s to %s",
+        GST_OBJECT_NAME (source), GST_OBJECT_NAME (parser));
+    gst_jimmy_post_link_error (self);
     return FALSE;
   }
 

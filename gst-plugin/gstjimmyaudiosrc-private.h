@@ -81,6 +81,7 @@ GstElement *gst_jimmy_make_http_src (GstJimmyAudioSrc *self,
                                      const gchar *url);
 void gst_jimmy_remove_child (GstJimmyAudioSrc *self,
                              GstElement *element);
+void gst_jimmy_post_link_error (GstJimmyAudioSrc *self);
 gboolean gst_jimmy_audio_chain_add (GstJimmyAudioSrc *self,
                                     GstElement *source,
                                     gboolean decode);

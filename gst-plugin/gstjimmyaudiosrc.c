@@ -28,7 +28,8 @@
  * JIMMY_API_KEY=sk_… gst-play-1.0 jimmy://audio_…
  * ]|
  * Prefer JIMMY_API_KEY to `api-key=` on a command line: the launch-line
- * parser logs property values at DEBUG level.
+ * parser logs the whole description, property values included, at INFO
+ * and DEBUG levels.
  */
 
 #ifdef HAVE_CONFIG_H

@@ -64,20 +64,22 @@ resource_error_for (const GError * error)
 }
 
 /**
- * gst_jimmy_post_client_error:
- * @failure: (nullable): details of the failed wait
+ * gst_jimmy_post_error:
+ * @text: the sentence for users; it names the task and says what to do
+ * @debug: (nullable): details for developers
+ * @failure: (nullable): details of a failed wait
  *
- * Posts @error as a RESOURCE error whose message is @error's sentence
- * (it names the task and says what to do) and whose details carry
- * "task-id" and, when known, "http-status", "api-code" and "task-status".
+ * Posts an error whose details always carry "task-id" and, when known,
+ * "http-status", "api-code" and "task-status", so that applications can
+ * read them with gst_message_parse_error_details().
  */
 void
-gst_jimmy_post_client_error (GstElement * element, const char *task_id,
-    const GError * error, const JimmyPollFailure * failure)
+gst_jimmy_post_error (GstElement * element, GQuark domain, gint code,
+    const char *task_id, const char *text, const char *debug,
+    const JimmyPollFailure * failure)
 {
   GstStructure *details = gst_structure_new ("details",
       "task-id", G_TYPE_STRING, task_id != NULL ? task_id : "", NULL);
-  char *debug;
 
   if (failure != NULL && failure->http_status != 0)
     gst_structure_set (details, "http-status", G_TYPE_UINT,
@@ -89,12 +91,27 @@ gst_jimmy_post_client_error (GstElement * element, const char *task_id,
     gst_structure_set (details, "task-status", G_TYPE_STRING,
         failure->task_status, NULL);
 
-  debug = g_strdup_printf ("%s error %d", g_quark_to_string (error->domain),
-      error->code);
-  /* What GST_ELEMENT_ERROR_WITH_DETAILS expands to, with a code that is
-   * only known at run time. Takes the text, debug and details. */
-  gst_element_message_full_with_details (element, GST_MESSAGE_ERROR,
-      GST_RESOURCE_ERROR, resource_error_for (error),
-      g_strdup (error->message), debug, __FILE__, GST_FUNCTION, __LINE__,
-      details);
+  /* What GST_ELEMENT_ERROR_WITH_DETAILS expands to, with a domain and code
+   * known only at run time. Takes the text, debug and details. */
+  gst_element_message_full_with_details (element, GST_MESSAGE_ERROR, domain,
+      code, g_strdup (text), g_strdup (debug), __FILE__, GST_FUNCTION,
+      __LINE__, details);
+}
+
+/**
+ * gst_jimmy_post_client_error:
+ * @failure: (nullable): details of the failed wait
+ *
+ * Posts @error from the client library as the RESOURCE error its code
+ * maps to, with its sentence as the message.
+ */
+void
+gst_jimmy_post_client_error (GstElement * element, const char *task_id,
+    const GError * error, const JimmyPollFailure * failure)
+{
+  g_autofree char *debug = g_strdup_printf ("%s error %d",
+      g_quark_to_string (error->domain), error->code);
+
+  gst_jimmy_post_error (element, GST_RESOURCE_ERROR,
+      resource_error_for (error), task_id, error->message, debug, failure);
 }

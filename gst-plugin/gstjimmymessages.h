@@ -15,6 +15,13 @@ G_BEGIN_DECLS
 
 GstMessage *gst_jimmy_task_status_message_new (GstElement *element,
                                                const JimmyTask *task);
+void gst_jimmy_post_error (GstElement *element,
+                           GQuark domain,
+                           gint code,
+                           const char *task_id,
+                           const char *text,
+                           const char *debug,
+                           const JimmyPollFailure *failure);
 void gst_jimmy_post_client_error (GstElement *element,
                                   const char *task_id,
                                   const GError *error,

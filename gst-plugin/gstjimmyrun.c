@@ -342,31 +342,40 @@ snapshot_options (GstJimmyAudioSrc * self)
 }
 
 static gboolean
+refuse_settings (GstJimmyAudioSrc * self, const gchar * task_id,
+    const gchar * text)
+{
+  gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, task_id, text, NULL, NULL);
+  return FALSE;
+}
+
+static gboolean
 validate_options (GstJimmyAudioSrc * self, const JimmyPollOptions * o)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GUri) api_uri = NULL;
+  g_autofree gchar *text = NULL;
 
-  if (o->task_id == NULL || *o->task_id == '\0') {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("No task-id set: set it to the id returned when the task was "
-            "created, e.g. audio_16b635ba-…, or use a jimmy://<task-id> "
-            "URI."), (NULL));
-    return FALSE;
-  }
+  if (o->task_id == NULL || *o->task_id == '\0')
+    return refuse_settings (self, NULL, "No task-id set: set it to the id "
+        "returned when the task was created, e.g. audio_16b635ba-…, or use "
+        "a jimmy://<task-id> URI.");
+
+  if (!jimmy_api_validate_task_id (o->task_id, &error))
+    return refuse_settings (self, NULL, error->message);
+
   if (o->api_key == NULL) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("No API key for task \"%s\": set the JIMMY_API_KEY environment "
-            "variable or the api-key property.", o->task_id), (NULL));
-    return FALSE;
+    text = g_strdup_printf ("No API key for task \"%s\": set the "
+        "JIMMY_API_KEY environment variable or the api-key property.",
+        o->task_id);
+    return refuse_settings (self, o->task_id, text);
   }
 
   api_uri = jimmy_api_parse_api_url (o->api_url, &error);
-  if (api_uri == NULL
-      || !jimmy_api_validate_task_id (o->task_id, &error)) {
-    gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), o->task_id, error,
-        NULL);
-    return FALSE;
+  if (api_uri == NULL) {
+    text = g_strdup_printf ("Task \"%s\": %s", o->task_id, error->message);
+    return refuse_settings (self, o->task_id, text);
   }
   return TRUE;
 }

@@ -63,8 +63,8 @@ gst_jimmy_subtitle_chain_add (GstJimmyAudioSrc * self,
   g_mutex_unlock (&self->lock);
 
   if (!gst_element_link (http_src, parser)) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("could not link souphttpsrc to subparse"));
+    GST_ERROR_OBJECT (self, "could not link souphttpsrc to subparse");
+    gst_jimmy_post_link_error (self);
     return FALSE;
   }
 

@@ -7,6 +7,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gstjimmyaudiosrc-private.h"
 #include "jimmy-api.h"
 
@@ -44,6 +46,7 @@ static gchar *
 task_id_from_uri (const gchar * uri, GError ** error)
 {
   g_autofree gchar *scheme = NULL;
+  g_autofree gchar *userinfo = NULL;
   g_autofree gchar *host = NULL;
   g_autofree gchar *path = NULL;
   g_autofree gchar *query = NULL;
@@ -52,10 +55,13 @@ task_id_from_uri (const gchar * uri, GError ** error)
   gint port = -1;
 
   if (!g_uri_split (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme,
-          NULL, &host, &port, &path, &query, &fragment, NULL)
-      || g_ascii_strcasecmp (scheme, "jimmy") != 0 || host == NULL
-      || *host == '\0' || port != -1 || query != NULL || fragment != NULL
-      || (*path != '\0' && g_strcmp0 (path, "/") != 0))
+          &userinfo, &host, &port, &path, &query, &fragment, NULL)
+      || g_ascii_strcasecmp (scheme, "jimmy") != 0 || userinfo != NULL
+      || host == NULL || *host == '\0' || port != -1 || query != NULL
+      || fragment != NULL || (*path != '\0' && g_strcmp0 (path, "/") != 0))
+    goto bad_uri;
+  /* GUri strips the brackets of an IP literal: "jimmy://[::1]" is no id. */
+  if (strstr (uri, "://[") != NULL)
     goto bad_uri;
 
   task_id = g_uri_unescape_string (host, NULL);

@@ -22,6 +22,7 @@
 #include "jimmy-request.h"
 #include "jimmy-scheduler.h"
 #include "jimmy-session-pool.h"
+#include "jimmy-text.h"
 
 typedef enum {
   JOB_IDLE,                     /* timer set for the next poll */
@@ -425,6 +426,7 @@ static void
 job_take_task (JimmyJob * job, JimmyRequestOutcome * outcome)
 {
   g_autoptr (GError) error = NULL;
+  g_autofree char *reason = NULL;
   const JimmyTask *task;
   guint i;
 
@@ -441,10 +443,11 @@ job_take_task (JimmyJob * job, JimmyRequestOutcome * outcome)
       job_complete (job, task, NULL, NULL);
       return;
     case JIMMY_TASK_STATUS_FAILED:
+      reason = task->error != NULL ? jimmy_text_quote (task->error, -1) :
+          g_strdup ("the service gave no reason");
       error = g_error_new (JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_TASK_FAILED,
           "Task \"%s\" failed: %s. Create a new task; retrying this one "
-          "cannot help.", task->id,
-          task->error != NULL ? task->error : "the service gave no reason");
+          "cannot help.", task->id, reason);
       job_complete (job, NULL, error, outcome);
       return;
     default:
@@ -466,12 +469,15 @@ job_take_transient_failure (JimmyJob * job, JimmyRequestOutcome * outcome)
 
   job->failures++;
   if (o->max_retries >= 0 && job->failures > (guint) o->max_retries) {
+    const char *last = outcome->error->message;
+
     error = g_error_new (JIMMY_CLIENT_ERROR,
         JIMMY_CLIENT_ERROR_RETRIES_EXHAUSTED,
-        "Gave up on task \"%s\" after %u failed polls in a row; the last: "
-        "%s Check that api-url is reachable, or raise max-retries (-1 "
-        "retries for ever).", o->task_id, job->failures,
-        outcome->error->message);
+        "Gave up on task \"%s\" after %u failed poll%s in a row. The last "
+        "one: %s%s Check that api-url is reachable, or raise max-retries "
+        "(-1 retries for ever).", o->task_id, job->failures,
+        job->failures == 1 ? "" : "s", last,
+        g_str_has_suffix (last, ".") ? "" : ".");
     job_complete (job, NULL, error, outcome);
     return;
   }

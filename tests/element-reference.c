@@ -84,15 +84,26 @@ append_properties (GString * out, GstElement * element)
   }
 }
 
+static gint
+compare_templates (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (((const GstStaticPadTemplate *) a)->name_template,
+      ((const GstStaticPadTemplate *) b)->name_template);
+}
+
 static void
 append_pads (GString * out, GstElementFactory * factory)
 {
   static const gchar *presence[] = { "always", "sometimes", "request" };
-  const GList *l;
+  g_autoptr (GList) templates = NULL;
+  GList *l;
 
+  /* Sorted: the registry cache does not keep their order. */
+  templates = g_list_sort (g_list_copy ((GList *)
+          gst_element_factory_get_static_pad_templates (factory)),
+      compare_templates);
   g_string_append (out, "\nPad templates\n");
-  for (l = gst_element_factory_get_static_pad_templates (factory); l;
-      l = l->next) {
+  for (l = templates; l; l = l->next) {
     GstStaticPadTemplate *t = l->data;
     g_string_append_printf (out, "  %s: %s, %s, %s\n", t->name_template,
         t->direction == GST_PAD_SRC ? "src" : "sink",

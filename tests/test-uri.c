@@ -77,6 +77,7 @@ test_bad_uris (void)
     "jimmy://", "jimmy:///audio_1", "jimmy://audio_1/extra",
     "jimmy://audio_1?key=x", "jimmy://audio_1#x", "jimmy://audio_1:80",
     "jimmy://%2E%2E", "jimmy:audio_1", "jimmy://audio%01",
+    "jimmy://user@audio_1", "jimmy://[::1]",
   };
   g_autoptr (GstElement) src = gst_element_factory_make ("jimmyaudiosrc",
       NULL);
