@@ -1,87 +1,314 @@
-/* jimmy-play.c: plays a SoundClone task, or writes it to a WAV file,
- * printing each status the service reports.
+/* jimmy-play.c: plays a SoundClone task, or writes it to a WAV file, while
+ * the terminal shows where the task is and then where the audio is.
  *
  *   JIMMY_API_KEY=sk_… jimmy-play audio_16b635ba-…            # to speakers
  *   JIMMY_API_KEY=sk_… jimmy-play audio_16b635ba-… out.wav    # to a file
  *
+ *   [x] queued  [>] processing  [ ] completed    4.2 s  Task … is processing
+ *   [##############----------------]  0:05.8 / 0:10.9
+ *
+ * The stepper follows the element's "jimmy-task-status" messages; the text
+ * after it is the element's latest GST_MESSAGE_PROGRESS, when it posts
+ * them. The bar comes from position and duration queries. On a terminal
+ * both are redrawn in place; otherwise each change prints one line.
+ *
  * The API url comes from $JIMMY_API_URL (default https://www.jimmyai.cn).
+ * Exit status: 0 once the audio played to its end, 1 on an error, 2 on bad
+ * usage, 130 on Ctrl-C.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
 #include <gst/gst.h>
 
-static void
-print_status (const GstStructure * s)
-{
-  const gchar *status = gst_structure_get_string (s, "status");
-  const gchar *field;
+#define BAR_WIDTH 30
 
-  g_print ("task %s: %s", gst_structure_get_string (s, "task-id"), status);
-  if ((field = gst_structure_get_string (s, "model")) != NULL)
-    g_print (" (%s)", field);
-  if ((field = gst_structure_get_string (s, "audio-url")) != NULL)
-    g_print (", audio at %s", field);
-  if ((field = gst_structure_get_string (s, "error")) != NULL)
-    g_print (", error: %s", field);
-  g_print ("\n");
+static const gchar *const steps[] = { "queued", "processing", "completed" };
+
+#define N_STEPS ((gint) G_N_ELEMENTS (steps))
+
+typedef struct
+{
+  GstElement *pipeline;         /* (owned) */
+  GstElement *src;              /* (owned) the jimmyaudiosrc */
+  GMainLoop *loop;              /* (owned) */
+  gboolean tty;                 /* redraw in place */
+  gint64 start_time, end_time;  /* of the wait, in µs; end 0 = waiting */
+  gchar *status;                /* (owned) (nullable) the last status */
+  gint step;                    /* index in steps of the last known one */
+  gchar *caption;               /* (owned) (nullable) the last progress */
+  gboolean playing;             /* the audio flows: show the bar */
+  int exit_status;
+} Player;
+
+/* ---------------------------------------------------------------------- */
+/* Drawing */
+
+static gchar *
+format_time (GstClockTime t)
+{
+  return g_strdup_printf ("%u:%04.1f", (guint) (t / (60 * GST_SECOND)),
+      (gdouble) (t % (60 * GST_SECOND)) / GST_SECOND);
 }
 
-/* Returns the exit status: 0 when the audio played to its end. */
-static int
-run (GstElement * pipeline)
+/* Returns: the index of @status in steps, or -1. */
+static gint
+step_of (const gchar * status)
 {
-  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  for (gint i = 0; i < N_STEPS; i++)
+    if (g_strcmp0 (status, steps[i]) == 0)
+      return i;
+  return -1;
+}
 
-  /* A failure here (bad settings) also posts an error: read it below. */
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+/* "[x] queued  [>] processing  [ ] completed    4.2 s" */
+static gchar *
+format_stepper (Player * p)
+{
+  GString *line = g_string_new (NULL);
+  gboolean off_steps = p->status != NULL && step_of (p->status) < 0;
+  gint64 end = p->end_time ? p->end_time : g_get_monotonic_time ();
 
-  while (TRUE) {
-    g_autoptr (GstMessage) message = gst_bus_timed_pop_filtered (bus,
-        GST_CLOCK_TIME_NONE,
-        GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
-    const GstStructure *s = gst_message_get_structure (message);
+  for (gint i = 0; i < N_STEPS; i++) {
+    gboolean done = i < p->step || (i == p->step
+        && (off_steps || i == N_STEPS - 1));
 
-    switch (GST_MESSAGE_TYPE (message)) {
-      case GST_MESSAGE_ELEMENT:
-        if (gst_structure_has_name (s, "jimmy-task-status"))
-          print_status (s);
-        break;
-      case GST_MESSAGE_EOS:
-        g_print ("done\n");
-        return 0;
-      case GST_MESSAGE_ERROR:{
-        g_autoptr (GError) error = NULL;
-        g_autofree gchar *debug = NULL;
-        gst_message_parse_error (message, &error, &debug);
-        g_printerr ("error: %s\n", error->message);
-        return 1;
-      }
-      default:
-        break;
-    }
+    g_string_append_printf (line, "[%s] %s  ",
+        done ? "x" : i == p->step ? ">" : " ", steps[i]);
   }
+  if (off_steps)                /* failed, or a status new to us */
+    g_string_append_printf (line, "[!] %s  ", p->status);
+  g_string_append_printf (line, "%5.1f s",
+      (end - p->start_time) / (gdouble) G_USEC_PER_SEC);
+  return g_string_free (line, FALSE);
+}
+
+/* "[##############----------------]  0:05.8 / 0:10.9" */
+static gchar *
+format_bar (Player * p)
+{
+  gint64 position = 0, duration = 0;
+  g_autofree gchar *pos = NULL, *dur = NULL;
+  gint filled;
+
+  gst_element_query_position (p->pipeline, GST_FORMAT_TIME, &position);
+  if (!gst_element_query_duration (p->pipeline, GST_FORMAT_TIME, &duration))
+    duration = 0;
+  pos = format_time (MAX (position, 0));
+  if (duration <= 0)            /* not known (yet) */
+    return g_strdup_printf ("[%*s]  %s", BAR_WIDTH, "", pos);
+
+  filled = CLAMP ((BAR_WIDTH * position + duration / 2) / duration, 0,
+      BAR_WIDTH);
+  dur = format_time (duration);
+  return g_strdup_printf ("[%.*s%.*s]  %s / %s", filled,
+      "##############################", BAR_WIDTH - filled,
+      "------------------------------", pos, dur);
+}
+
+static guint
+terminal_width (void)
+{
+  struct winsize size;
+
+  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+    return size.ws_col;
+  return 80;
+}
+
+/* On a terminal, redraws the current line. Elsewhere only prints it if
+ * @changed: the status changed, or the audio ended. */
+static void
+draw (Player * p, gboolean changed, gboolean at_end)
+{
+  g_autofree gchar *line = NULL;
+
+  if (!p->tty && !changed)
+    return;
+  line = p->playing ? format_bar (p) : format_stepper (p);
+  if (p->tty) {
+    g_autofree gchar *full = p->caption && !p->playing ?
+        g_strconcat (line, "  ", p->caption, NULL) : g_strdup (line);
+    /* A line that wraps could not be redrawn in place. */
+    g_autofree gchar *fits = g_utf8_substring (full, 0,
+        MIN ((glong) terminal_width () - 1, g_utf8_strlen (full, -1)));
+
+    g_print ("\r\033[K%s%s", fits, at_end ? "\n" : "");
+  } else {
+    g_print ("%s\n", line);
+  }
+}
+
+/* Leaves the current line alone before something else is printed. */
+static void
+end_line (Player * p)
+{
+  if (p->tty)
+    g_print ("\n");
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  draw (user_data, FALSE, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Messages */
+
+static void
+on_task_status (Player * p, const GstStructure * s)
+{
+  const gchar *status = gst_structure_get_string (s, "status");
+
+  g_free (p->status);
+  p->status = g_strdup (status);
+  if (step_of (status) >= 0)
+    p->step = step_of (status);
+  if (g_str_equal (status, "completed") || g_str_equal (status, "failed"))
+    p->end_time = g_get_monotonic_time ();
+  draw (p, TRUE, FALSE);
+}
+
+/* START when polling begins, CONTINUE on each status, COMPLETE when the
+ * audio starts: each carries a sentence for the user. */
+static void
+on_progress (Player * p, GstMessage * message)
+{
+  GstProgressType type;
+  g_autofree gchar *text = NULL;
+
+  gst_message_parse_progress (message, &type, NULL, &text);
+  if (type == GST_PROGRESS_TYPE_ERROR || type == GST_PROGRESS_TYPE_CANCELED)
+    return;                     /* the error message says it, once */
+  g_free (p->caption);
+  p->caption = g_steal_pointer (&text);
+  if (!p->tty && !p->playing)
+    g_print ("  %s\n", p->caption);
+  draw (p, FALSE, FALSE);
+}
+
+static gboolean
+on_message (GstBus * bus, GstMessage * message, gpointer user_data)
+{
+  Player *p = user_data;
+  g_autoptr (GError) error = NULL;
+
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_ELEMENT:
+      if (gst_message_has_name (message, "jimmy-task-status"))
+        on_task_status (p, gst_message_get_structure (message));
+      break;
+    case GST_MESSAGE_PROGRESS:
+      if (GST_MESSAGE_SRC (message) == GST_OBJECT (p->src))
+        on_progress (p, message);
+      break;
+    case GST_MESSAGE_STATE_CHANGED:{
+      GstState new_state;
+
+      gst_message_parse_state_changed (message, NULL, &new_state, NULL);
+      if (GST_MESSAGE_SRC (message) == GST_OBJECT (p->pipeline)
+          && new_state == GST_STATE_PLAYING && !p->playing) {
+        draw (p, FALSE, FALSE);   /* the final stepper, on a terminal */
+        end_line (p);
+        p->playing = TRUE;
+      }
+      break;
+    }
+    case GST_MESSAGE_WARNING:
+      gst_message_parse_warning (message, &error, NULL);
+      end_line (p);
+      g_printerr ("jimmy-play: warning: %s\n", error->message);
+      break;
+    case GST_MESSAGE_ERROR:
+      /* The element's sentences name the task and say what to do. */
+      gst_message_parse_error (message, &error, NULL);
+      end_line (p);
+      g_printerr ("jimmy-play: %s\n", error->message);
+      p->exit_status = 1;
+      g_main_loop_quit (p->loop);
+      break;
+    case GST_MESSAGE_EOS:
+      draw (p, TRUE, TRUE);
+      p->exit_status = 0;
+      g_main_loop_quit (p->loop);
+      break;
+    default:
+      break;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Player *p = user_data;
+
+  end_line (p);
+  p->exit_status = 130;
+  g_main_loop_quit (p->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static GstElement *
+make_pipeline (const gchar * task_id, gint poll_interval,
+    const gchar * output)
+{
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline, *src, *sink;
+
+  if (output != NULL)
+    pipeline = gst_parse_launch ("jimmyaudiosrc name=src ! audioconvert ! "
+        "wavenc ! filesink name=sink", &error);
+  else
+    pipeline = gst_parse_launch ("jimmyaudiosrc name=src ! audioconvert ! "
+        "audioresample ! autoaudiosink", &error);
+  if (pipeline == NULL) {
+    g_printerr ("jimmy-play: %s (is the jimmy plugin installed?)\n",
+        error->message);
+    return NULL;
+  }
+
+  /* Set as a property, no task id can be read as pipeline syntax. The key
+   * comes from $JIMMY_API_KEY. */
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  g_object_set (src, "task-id", task_id, "poll-interval", poll_interval,
+      NULL);
+  gst_object_unref (src);
+  if (output != NULL) {
+    sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+    g_object_set (sink, "location", output, NULL);
+    gst_object_unref (sink);
+  }
+  return pipeline;
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GstElement) pipeline = NULL;
+  Player p = { .step = -1, .exit_status = 1 };
   g_autoptr (GError) error = NULL;
   g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GstBus) bus = NULL;
   gint poll_interval = 5000;
   GOptionEntry entries[] = {
     {"poll-interval", 'i', 0, G_OPTION_ARG_INT, &poll_interval,
         "Milliseconds between polls (default 5000)", "MS"},
     {NULL}
   };
-  GstElement *src;
-  int status;
+  guint tick_id = 0, sigint_id;
 
   context = g_option_context_new ("TASK-ID [OUTPUT.wav]");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_add_group (context, gst_init_get_option_group ());
   if (!g_option_context_parse (context, &argc, &argv, &error)) {
-    g_printerr ("%s\n", error->message);
+    g_printerr ("jimmy-play: %s\n", error->message);
     return 2;
   }
   if (argc < 2 || argc > 3) {
@@ -90,30 +317,34 @@ main (int argc, char **argv)
     return 2;
   }
 
-  if (argc == 3)
-    pipeline = gst_parse_launch ("jimmyaudiosrc name=src ! audioconvert ! "
-        "wavenc ! filesink name=sink", &error);
-  else
-    pipeline = gst_parse_launch ("jimmyaudiosrc name=src ! audioconvert ! "
-        "audioresample ! autoaudiosink", &error);
-  if (pipeline == NULL) {
-    g_printerr ("error: %s (is the jimmy plugin installed?)\n",
-        error->message);
-    return 1;
-  }
-
-  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-  /* Set programmatically, the id never reaches a launch-line log. */
-  g_object_set (src, "task-id", argv[1], "poll-interval", poll_interval,
+  p.pipeline = make_pipeline (argv[1], poll_interval, argc == 3 ? argv[2] :
       NULL);
-  gst_object_unref (src);
-  if (argc == 3) {
-    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
-    g_object_set (sink, "location", argv[2], NULL);
-    gst_object_unref (sink);
-  }
+  if (p.pipeline == NULL)
+    return 1;
+  p.src = gst_bin_get_by_name (GST_BIN (p.pipeline), "src");
+  p.loop = g_main_loop_new (NULL, FALSE);
+  p.tty = isatty (STDOUT_FILENO);
 
-  status = run (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  return status;
+  bus = gst_element_get_bus (p.pipeline);
+  gst_bus_add_watch (bus, on_message, &p);
+  if (p.tty)
+    tick_id = g_timeout_add (100, on_tick, &p);
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &p);
+
+  p.start_time = g_get_monotonic_time ();
+  /* A failure here (bad settings) also posts an error, read on the bus. */
+  gst_element_set_state (p.pipeline, GST_STATE_PLAYING);
+  g_main_loop_run (p.loop);
+
+  gst_element_set_state (p.pipeline, GST_STATE_NULL);
+  if (tick_id != 0)
+    g_source_remove (tick_id);
+  g_source_remove (sigint_id);
+  gst_bus_remove_watch (bus);
+  gst_object_unref (p.src);
+  gst_object_unref (p.pipeline);
+  g_main_loop_unref (p.loop);
+  g_free (p.status);
+  g_free (p.caption);
+  return p.exit_status;
 }

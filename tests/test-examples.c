@@ -1,0 +1,651 @@
+/* test-examples.c: runs the examples the way a user would, against the
+ * mock API: jimmy-play and jimmy-play.py writing a WAV file, and
+ * jimmy-rtsp-server pulled by a real RTSP client (rtspsrc).
+ *
+ * The programs come from the environment meson sets: JIMMY_PLAY,
+ * JIMMY_PLAY_PY with JIMMY_PYTHON (empty when no python3 with python3-gi
+ * was found: the Python tests skip), and JIMMY_RTSP_SERVER.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+
+#include "jimmy-mock-server.h"
+
+#define API_KEY "sk_test_examples_77c1"
+#define TASK_ID "audio_16b635ba-5889-4fa5-bbcc-bf67a38c353a"
+#define FAILED_TASK_ID "audio_failed"
+#define POLL_INTERVAL "50"
+
+/* Bounds on every wait, so that a hang fails instead of stalling CI. */
+#define RUN_TIMEOUT_S 60
+#define LINE_TIMEOUT_S 20
+
+/* The WAV holds what the decoder gave; the RTSP trip through Opus (20 ms
+ * frames, encoder lookahead, RTP packetisation) may lose or pad a little
+ * at either end. */
+#define WAV_TOLERANCE_S 0.001
+#define RTSP_TOLERANCE_S 0.1
+
+typedef struct {
+  JimmyMockServer *api;         /* (owned) */
+  gchar *tmp_dir;               /* (owned) */
+  gchar *wav;                   /* (owned) a path in tmp_dir */
+  gdouble media_duration;       /* of the bundled speech, decoded */
+} Fixture;
+
+/* A program the test started; killed with its parent if the test dies. */
+typedef struct {
+  GSubprocess *process;         /* (owned) */
+  GDataInputStream *output;     /* (owned) stdout and stderr, merged */
+  GPtrArray *lines;             /* (owned) what it printed so far */
+  GString *output_text;         /* (owned) lines, joined */
+  gboolean eof;
+} Child;
+
+/* ---------------------------------------------------------------------- */
+/* Waiting without sleeping */
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  gboolean *expired = user_data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the default main context until @done() or @timeout_s pass;
+ * returns @done(). */
+static gboolean
+iterate_until (gboolean (*done) (gpointer), gpointer data, guint timeout_s)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add_seconds (timeout_s, on_deadline, &expired);
+
+  while (!done (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return done (data);
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Programs */
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocessLauncher *
+launcher_new (Fixture * f, GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_setenv (launcher, "JIMMY_API_URL",
+      jimmy_mock_server_get_base_url (f->api), TRUE);
+  g_subprocess_launcher_setenv (launcher, "JIMMY_API_KEY", API_KEY, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL,
+      NULL);
+  return launcher;
+}
+
+typedef struct {
+  gboolean done;
+  gchar *out, *err;             /* (owned) */
+} Communication;
+
+static void
+on_communicated (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  Communication *c = user_data;
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result,
+      &c->out, &c->err, &error);
+  g_assert_no_error (error);
+  c->done = TRUE;
+}
+
+/* Runs @argv to its end; returns its exit status. */
+static gint
+run (Fixture * f, const gchar * const *argv, gchar ** out, gchar ** err)
+{
+  g_autoptr (GSubprocessLauncher) launcher = launcher_new (f,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  Communication c = { 0 };
+
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated,
+      &c);
+  if (!iterate_until (is_true, &c.done, RUN_TIMEOUT_S)) {
+    g_subprocess_force_exit (process);
+    g_error ("%s did not finish within %d s", argv[0], RUN_TIMEOUT_S);
+  }
+  g_test_message ("%s printed:\n%s%s", argv[0], c.out, c.err);
+  *out = c.out;
+  *err = c.err;
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+on_line (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  Child *child = user_data;
+  g_autoptr (GError) error = NULL;
+  gchar *line;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM
+      (source), result, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL) {
+    child->eof = TRUE;
+    return;
+  }
+  g_test_message ("server: %s", line);
+  g_ptr_array_add (child->lines, line);
+  g_data_input_stream_read_line_async (child->output, G_PRIORITY_DEFAULT,
+      NULL, on_line, child);
+}
+
+/* Starts @argv, reading what it prints as it prints it. */
+static Child *
+child_spawn (Fixture * f, const gchar * const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher = launcher_new (f,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr (GError) error = NULL;
+  Child *child = g_new0 (Child, 1);
+
+  child->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  child->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe
+      (child->process));
+  child->lines = g_ptr_array_new_with_free_func (g_free);
+  child->output_text = g_string_new (NULL);
+  g_data_input_stream_read_line_async (child->output, G_PRIORITY_DEFAULT,
+      NULL, on_line, child);
+  return child;
+}
+
+typedef struct {
+  Child *child;
+  const gchar *prefix;
+  const gchar *found;
+} LineSearch;
+
+static gboolean
+line_found (gpointer data)
+{
+  LineSearch *search = data;
+
+  for (guint i = 0; i < search->child->lines->len; i++)
+    if (g_str_has_prefix (search->child->lines->pdata[i], search->prefix)) {
+      search->found = search->child->lines->pdata[i];
+      return TRUE;
+    }
+  return search->child->eof;
+}
+
+/* Returns: (transfer none): the first line @child printed that starts with
+ * @prefix; fails if it exits or takes too long before printing one. */
+static const gchar *
+child_wait_for_line (Child * child, const gchar * prefix)
+{
+  LineSearch search = { child, prefix, NULL };
+
+  iterate_until (line_found, &search, LINE_TIMEOUT_S);
+  if (search.found == NULL)
+    g_error ("the server printed no line starting \"%s\" (%s)", prefix,
+        child->eof ? "it exited" : "timed out");
+  return search.found;
+}
+
+/* Returns: (transfer none): all that @child printed so far. */
+static const gchar *
+child_output (Child * child)
+{
+  g_string_truncate (child->output_text, 0);
+  for (guint i = 0; i < child->lines->len; i++)
+    g_string_append_printf (child->output_text, "%s\n",
+        (gchar *) child->lines->pdata[i]);
+  return child->output_text->str;
+}
+
+/* Stops @child with SIGTERM and checks it exits cleanly. */
+static void
+child_stop (Child * child)
+{
+  g_subprocess_send_signal (child->process, SIGTERM);
+  g_assert_true (iterate_until (is_true, &child->eof, LINE_TIMEOUT_S));
+  g_assert_true (g_subprocess_wait (child->process, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (child->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (child->process), ==, 0);
+}
+
+static void
+child_free (Child * child)
+{
+  g_subprocess_force_exit (child->process);     /* if still running */
+  g_object_unref (child->output);
+  g_object_unref (child->process);
+  g_ptr_array_unref (child->lines);
+  g_string_free (child->output_text, TRUE);
+  g_free (child);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Child, child_free)
+
+/* ---------------------------------------------------------------------- */
+/* Audio */
+
+static void
+on_handoff (GstElement * sink, GstBuffer * buffer, GstPad * pad,
+    gpointer user_data)
+{
+  guint64 *bytes = user_data;
+
+  *bytes += gst_buffer_get_size (buffer);
+}
+
+/* Runs @description, which ends in mono S16 audio into "fakesink
+ * name=sink", to EOS. Returns: the seconds of audio that reached the sink,
+ * or -1 with @error set to the pipeline's error. */
+static gdouble
+measure_audio (const gchar * description, GError ** error)
+{
+  g_autoptr (GError) parse_error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (description,
+      &parse_error);
+  g_autoptr (GstElement) sink = NULL;
+  g_autoptr (GstPad) pad = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) message = NULL;
+  g_autoptr (GstCaps) caps = NULL;
+  guint64 bytes = 0;
+  gint rate = 0;
+
+  g_assert_no_error (parse_error);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), &bytes);
+
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message = gst_bus_timed_pop_filtered (bus, RUN_TIMEOUT_S * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR) {
+    gst_message_parse_error (message, error, NULL);
+  } else {
+    pad = gst_element_get_static_pad (sink, "sink");
+    caps = gst_pad_get_current_caps (pad);
+    g_assert_nonnull (caps);
+    g_assert_true (gst_structure_get_int (gst_caps_get_structure (caps, 0),
+            "rate", &rate));
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return rate > 0 ? bytes / 2.0 / rate : -1;
+}
+
+#define MONO_S16 "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! " \
+    "fakesink name=sink"
+
+static guint32
+read_le32 (const gchar * at)
+{
+  guint32 value;
+
+  memcpy (&value, at, sizeof value);
+  return GUINT32_FROM_LE (value);
+}
+
+/* Returns: the seconds of audio in the data chunk of a PCM WAV file. */
+static gdouble
+wav_duration (const gchar * path)
+{
+  g_autofree gchar *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize length, offset = 12;
+  guint32 byte_rate = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 12);
+  g_assert_cmpmem (contents, 4, "RIFF", 4);
+  g_assert_cmpmem (contents + 8, 4, "WAVE", 4);
+
+  while (offset + 8 <= length) {
+    const gchar *id = contents + offset;
+    guint32 size = read_le32 (contents + offset + 4);
+
+    if (memcmp (id, "fmt ", 4) == 0 && offset + 20 <= length) {
+      byte_rate = read_le32 (contents + offset + 16);
+    } else if (memcmp (id, "data", 4) == 0) {
+      g_assert_cmpuint (byte_rate, >, 0);
+      g_assert_cmpuint (offset + 8 + size, <=, length);
+      return (gdouble) size / byte_rate;
+    }
+    offset += 8 + size + (size & 1);
+  }
+  g_error ("%s has no data chunk", path);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Fixture */
+
+static void
+fixture_set_up (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *description = NULL;
+  const gchar *media = g_getenv ("JIMMY_MOCK_MEDIA");
+
+  g_assert_nonnull (media);
+  f->api = jimmy_mock_server_new ();
+  jimmy_mock_server_set_api_key (f->api, API_KEY);
+  jimmy_mock_server_set_media_file (f->api, media, &error);
+  g_assert_no_error (error);
+  jimmy_mock_server_add_task (f->api, TASK_ID, "queued,processing,completed",
+      &error);
+  g_assert_no_error (error);
+  jimmy_mock_server_add_task (f->api, FAILED_TASK_ID, "queued,failed",
+      &error);
+  g_assert_no_error (error);
+  jimmy_mock_server_start (f->api, "127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+
+  f->tmp_dir = g_dir_make_tmp ("jimmy-examples-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->wav = g_build_filename (f->tmp_dir, "task.wav", NULL);
+
+  /* What every example must deliver: the served file, decoded here. */
+  description = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! "
+      MONO_S16, media);
+  f->media_duration = measure_audio (description, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (f->media_duration, >, 10.0);
+}
+
+static void
+fixture_tear_down (Fixture * f, gconstpointer data)
+{
+  jimmy_mock_server_stop (f->api);
+  g_clear_object (&f->api);
+  g_unlink (f->wav);
+  g_rmdir (f->tmp_dir);
+  g_free (f->wav);
+  g_free (f->tmp_dir);
+}
+
+/* Asserts each of @needles occurs in @haystack, in this order. */
+static void
+assert_in_order (const gchar * haystack, const gchar * const *needles)
+{
+  const gchar *at = haystack;
+
+  for (; *needles != NULL; needles++) {
+    const gchar *found = strstr (at, *needles);
+
+    if (found == NULL)
+      g_error ("\"%s\" missing, or out of order, in:\n%s", *needles,
+          haystack);
+    at = found + strlen (*needles);
+  }
+}
+
+static void
+assert_wav_is_the_task_audio (Fixture * f)
+{
+  gdouble duration = wav_duration (f->wav);
+
+  g_test_message ("WAV: %.3f s, decoded media: %.3f s", duration,
+      f->media_duration);
+  g_assert_cmpfloat_with_epsilon (duration, f->media_duration,
+      WAV_TOLERANCE_S);
+}
+
+/* ---------------------------------------------------------------------- */
+/* jimmy-play (C) */
+
+static void
+test_c_player_writes_wav (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PLAY"), "--poll-interval",
+    POLL_INTERVAL, TASK_ID, f->wav, NULL
+  };
+  const gchar *steps[] = {
+    "[>] queued  [ ] processing  [ ] completed",
+    "[x] queued  [>] processing  [ ] completed",
+    "[x] queued  [x] processing  [x] completed",
+    "[##############################]", NULL
+  };
+  g_autofree gchar *out = NULL, *err = NULL, *end = NULL;
+
+  g_assert_cmpint (run (f, argv, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  assert_in_order (out, steps);
+  /* The bar ends where the position and duration queries say. */
+  end = g_strdup_printf ("0:%04.1f / 0:%04.1f\n", f->media_duration,
+      f->media_duration);
+  g_assert_true (g_str_has_suffix (out, end));
+  assert_wav_is_the_task_audio (f);
+}
+
+static void
+test_c_player_failed_task (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PLAY"), "--poll-interval",
+    POLL_INTERVAL, FAILED_TASK_ID, f->wav, NULL
+  };
+  const gchar *steps[] = {
+    "[>] queued  [ ] processing  [ ] completed",
+    "[x] queued  [ ] processing  [ ] completed  [!] failed", NULL
+  };
+  g_autofree gchar *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run (f, argv, &out, &err), ==, 1);
+  assert_in_order (out, steps);
+  /* One clean line: the element's sentence, naming the task. */
+  g_assert_true (g_str_has_prefix (err,
+          "jimmy-play: Task \"" FAILED_TASK_ID "\" failed: "));
+  g_assert_cmpstr (strchr (err, '\n'), ==, "\n");
+}
+
+static void
+test_c_player_usage (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PLAY"), NULL };
+  g_autofree gchar *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run (f, argv, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err,
+          "[--poll-interval MS] TASK-ID [OUTPUT.wav]"));
+}
+
+/* ---------------------------------------------------------------------- */
+/* jimmy-play.py */
+
+static gboolean
+have_python (void)
+{
+  const gchar *python = g_getenv ("JIMMY_PYTHON");
+
+  if (python == NULL || *python == '\0') {
+    g_test_skip ("no python3 with python3-gi (the gi module) was found");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+test_python_player_writes_wav (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PYTHON"),
+    g_getenv ("JIMMY_PLAY_PY"), "--poll-interval", POLL_INTERVAL, TASK_ID,
+    f->wav, NULL
+  };
+  const gchar *statuses[] = {
+    "task " TASK_ID ": queued\n",
+    "task " TASK_ID ": processing\n",
+    "task " TASK_ID ": completed\n", "done\n", NULL
+  };
+  g_autofree gchar *out = NULL, *err = NULL;
+
+  if (!have_python ())
+    return;
+  g_assert_cmpint (run (f, argv, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  assert_in_order (out, statuses);
+  assert_wav_is_the_task_audio (f);
+}
+
+static void
+test_python_player_failed_task (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PYTHON"),
+    g_getenv ("JIMMY_PLAY_PY"), "--poll-interval", POLL_INTERVAL,
+    FAILED_TASK_ID, f->wav, NULL
+  };
+  const gchar *statuses[] = {
+    "task " FAILED_TASK_ID ": queued\n",
+    "task " FAILED_TASK_ID ": failed (the voice sample is too short)\n", NULL
+  };
+  g_autofree gchar *out = NULL, *err = NULL;
+
+  if (!have_python ())
+    return;
+  g_assert_cmpint (run (f, argv, &out, &err), ==, 1);
+  assert_in_order (out, statuses);
+  g_assert_true (g_str_has_prefix (err,
+          "jimmy-play: Task \"" FAILED_TASK_ID "\" failed: "));
+}
+
+/* ---------------------------------------------------------------------- */
+/* jimmy-rtsp-server */
+
+/* Starts jimmy-rtsp-server on a free port and waits until it listens.
+ * Returns: (transfer full): its URL for tasks,
+ * "rtsp://127.0.0.1:PORT/task/". */
+static gchar *
+start_rtsp_server (Fixture * f, Child ** child)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_RTSP_SERVER"), "--port", "0",
+    "--poll-interval", POLL_INTERVAL, NULL
+  };
+  const gchar *line;
+
+  *child = child_spawn (f, argv);
+  line = child_wait_for_line (*child, "listening on rtsp://127.0.0.1:");
+  g_assert_true (g_str_has_suffix (line, "/task/<task-id>"));
+  return g_strndup (line + strlen ("listening on "),
+      strlen (line) - strlen ("listening on ") - strlen ("<task-id>"));
+}
+
+static gchar *
+rtsp_client_description (const gchar * base, const gchar * path)
+{
+  return g_strdup_printf ("rtspsrc location=%s%s protocols=tcp ! "
+      "rtpopusdepay ! opusdec ! " MONO_S16, base, path);
+}
+
+static void
+test_rtsp_round_trip (Fixture * f, gconstpointer data)
+{
+  g_autoptr (Child) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *base = start_rtsp_server (f, &server);
+  g_autofree gchar *client = rtsp_client_description (base, TASK_ID);
+  const gchar *statuses[] = {
+    "task " TASK_ID ": a client asked for it\n",
+    "task " TASK_ID ": queued\n",
+    "task " TASK_ID ": processing\n",
+    "task " TASK_ID ": completed\n", NULL
+  };
+  gdouble duration;
+
+  duration = measure_audio (client, &error);
+  g_assert_no_error (error);
+  g_test_message ("received %.3f s of Opus audio, media: %.3f s", duration,
+      f->media_duration);
+  g_assert_cmpfloat_with_epsilon (duration, f->media_duration,
+      RTSP_TOLERANCE_S);
+
+  child_stop (server);
+  assert_in_order (child_output (server), statuses);
+}
+
+static void
+test_rtsp_failed_task (Fixture * f, gconstpointer data)
+{
+  g_autoptr (Child) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *base = start_rtsp_server (f, &server);
+  g_autofree gchar *client = rtsp_client_description (base, FAILED_TASK_ID);
+  const gchar *line;
+
+  g_assert_cmpfloat (measure_audio (client, &error), <, 0);
+  g_assert_nonnull (error);
+  g_test_message ("client error: %s", error->message);
+
+  /* The server's operator sees why, in the element's words. */
+  line = child_wait_for_line (server, "task " FAILED_TASK_ID ": error: ");
+  g_assert_nonnull (strstr (line, "Task \"" FAILED_TASK_ID "\" failed: "));
+  child_stop (server);
+}
+
+static void
+test_rtsp_not_a_task_path (Fixture * f, gconstpointer data)
+{
+  g_autoptr (Child) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *base = start_rtsp_server (f, &server);
+  g_autofree gchar *root = g_strndup (base, strlen (base) - strlen ("task/"));
+  g_autofree gchar *client = rtsp_client_description (root, "other/"
+      TASK_ID);
+
+  g_assert_cmpfloat (measure_audio (client, &error), <, 0);
+  g_assert_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND);
+  g_assert_cmpuint (jimmy_mock_server_count_requests (f->api, "/"), ==, 0);
+  child_stop (server);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/examples/" path, Fixture, NULL, fixture_set_up, func, \
+      fixture_tear_down)
+  ADD ("c-player/writes-wav", test_c_player_writes_wav);
+  ADD ("c-player/failed-task", test_c_player_failed_task);
+  ADD ("c-player/usage", test_c_player_usage);
+  ADD ("python-player/writes-wav", test_python_player_writes_wav);
+  ADD ("python-player/failed-task", test_python_player_failed_task);
+  ADD ("rtsp-server/round-trip", test_rtsp_round_trip);
+  ADD ("rtsp-server/failed-task", test_rtsp_failed_task);
+  ADD ("rtsp-server/not-a-task-path", test_rtsp_not_a_task_path);
+#undef ADD
+
+  return g_test_run ();
+}
