@@ -32,6 +32,7 @@ typedef struct {
   SoupMessage *msg;             /* (owned) (nullable) current message */
   GInputStream *stream;         /* (owned) (nullable) its body */
   GByteArray *body;             /* (owned) (nullable) read so far */
+  goffset content_length;       /* announced by the response, or -1 */
   gboolean body_too_large;
 } RequestData;
 
@@ -353,6 +354,17 @@ on_body_read (GObject * source, GAsyncResult * result, gpointer user_data)
   }
 
   if (g_bytes_get_size (chunk) == 0) {
+    /* libsoup 3.2 ends a Content-Length body that the connection cut
+     * short with a clean end of stream: half a body is a broken
+     * connection, not an answer. */
+    if (data->content_length >= 0 && data->body->len < data->content_length) {
+      g_autoptr (GError) cut = g_error_new (G_IO_ERROR,
+          G_IO_ERROR_PARTIAL_INPUT, "Connection terminated unexpectedly "
+          "after %u of the %" G_GOFFSET_FORMAT " bytes of the response",
+          data->body->len, data->content_length);
+      finish_with_error (task, cut);
+      return;
+    }
     judge_response (task);
     return;
   }
@@ -376,6 +388,7 @@ on_sent (GObject * source, GAsyncResult * result, gpointer user_data)
   GTask *task = user_data;
   RequestData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
+  SoupMessageHeaders *headers;
   JimmyRequestOutcome *outcome;
   goffset length;
   guint status;
@@ -397,8 +410,11 @@ on_sent (GObject * source, GAsyncResult * result, gpointer user_data)
     return;
   }
 
-  length = soup_message_headers_get_content_length
-      (soup_message_get_response_headers (data->msg));
+  headers = soup_message_get_response_headers (data->msg);
+  length = soup_message_headers_get_encoding (headers) ==
+      SOUP_ENCODING_CONTENT_LENGTH ?
+      soup_message_headers_get_content_length (headers) : -1;
+  data->content_length = length;
   data->body = g_byte_array_new ();
   if (length > JIMMY_TASK_MAX_RESPONSE_SIZE) {
     data->body_too_large = TRUE;
@@ -424,6 +440,7 @@ send_current_uri (GTask * task)
   g_clear_object (&data->stream);
   g_clear_pointer (&data->body, g_byte_array_unref);
   g_clear_object (&data->msg);
+  data->content_length = -1;
 
   data->msg = soup_message_new_from_uri (SOUP_METHOD_GET, data->uri);
   soup_message_add_flags (data->msg, SOUP_MESSAGE_NO_REDIRECT);

@@ -16,10 +16,19 @@ typedef enum {
   JIMMY_MOCK_REPLY_RESPOND,
   JIMMY_MOCK_REPLY_RESET,
   JIMMY_MOCK_REPLY_HOLD,
+  JIMMY_MOCK_REPLY_CUT,
+  JIMMY_MOCK_REPLY_STREAM,
 } JimmyMockReplyAction;
 
 /* What to do with one request: decided under the server's lock, carried
- * out on the server thread, possibly after a delay. */
+ * out on the server thread, possibly after a delay.
+ *
+ * - RESPOND: @status, @content_type, @body, all at once.
+ * - CUT: headers announcing all of @body (Content-Length), then only its
+ *   first @cut_at bytes, then the connection is closed.
+ * - STREAM: chunked; @body, then @filler_length bytes of 'x', then @tail,
+ *   @chunk_size bytes at a time, each chunk written once the previous one
+ *   is, after @interval_ms. */
 typedef struct {
   JimmyMockReplyAction action;
   guint status;
@@ -28,9 +37,23 @@ typedef struct {
   char *header_name;            /* (owned) (nullable): one extra header */
   char *header_value;           /* (owned) (nullable) */
   char *summary;                /* (owned): what the log line says */
+  guint delay_ms;               /* at least this long before answering */
+  gsize cut_at;                 /* CUT */
+  GBytes *tail;                 /* (owned) (nullable) STREAM */
+  guint64 filler_length;        /* STREAM */
+  gsize chunk_size;             /* STREAM */
+  guint interval_ms;            /* STREAM */
 } JimmyMockReply;
 
-/* How a task shows in responses. Every string is borrowed. */
+/* A body registered with jimmy_mock_server_add_body(). */
+typedef struct {
+  GBytes *bytes;                /* (owned) */
+  char *content_type;           /* (owned) (nullable) */
+} JimmyMockBody;
+
+void jimmy_mock_body_free (JimmyMockBody * body);
+
+/* How a task shows in responses. Everything is borrowed. */
 typedef struct {
   const char *id;
   const char *model;
@@ -38,6 +61,7 @@ typedef struct {
   const char *api_base_url;     /* where redirect-same points */
   const char *media_base_url;   /* where audioUrl/subtitleFile point */
   gboolean has_subtitles;
+  GHashTable *bodies;           /* name → JimmyMockBody, for body-NAME */
 } JimmyMockTaskInfo;
 
 JimmyMockReply *jimmy_mock_reply_new (JimmyMockReplyAction action,

@@ -18,6 +18,13 @@
 /* Over the client's 1 MiB limit. */
 #define HUGE_SIZE (2 * 1024 * 1024)
 
+/* `trickle`: one byte this often. */
+#define TRICKLE_INTERVAL_MS 200
+
+/* `flood`: far more than any client should read, in chunks of this size. */
+#define FLOOD_SIZE (64 * 1024 * 1024)
+#define FLOOD_CHUNK_SIZE (64 * 1024)
+
 /* What a completed task says about its audio. */
 typedef enum {
   AUDIO_SERVED,
@@ -38,10 +45,19 @@ jimmy_mock_status_phrase (guint status)
 }
 
 void
+jimmy_mock_body_free (JimmyMockBody * body)
+{
+  g_bytes_unref (body->bytes);
+  g_free (body->content_type);
+  g_free (body);
+}
+
+void
 jimmy_mock_reply_free (JimmyMockReply * reply)
 {
   g_free (reply->content_type);
   g_clear_pointer (&reply->body, g_bytes_unref);
+  g_clear_pointer (&reply->tail, g_bytes_unref);
   g_free (reply->header_name);
   g_free (reply->header_value);
   g_free (reply->summary);
@@ -226,10 +242,28 @@ retry_after_reply (const JimmyMockStep * step)
   return reply;
 }
 
-/* 307 to the task's path under @base_url + @prefix. */
+/* 429 with `Retry-After: <HTTP-date>`, N seconds from now. The date has
+ * whole seconds, so the client waits between N - 1 and N seconds. */
+static JimmyMockReply *
+retry_after_date_reply (const JimmyMockStep * step)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_seconds (now, step->value);
+  g_autofree char *date = soup_date_time_to_string (then, SOUP_DATE_HTTP);
+  JimmyMockReply *reply;
+
+  reply = reply_new_json (STATUS_TOO_MANY_REQUESTS,
+      error_body (STATUS_TOO_MANY_REQUESTS * 100,
+          jimmy_mock_status_phrase (STATUS_TOO_MANY_REQUESTS), FALSE),
+      step->token);
+  jimmy_mock_reply_set_header (reply, "Retry-After", date);
+  return reply;
+}
+
+/* @status (a 3xx) to the task's path under @base_url + @prefix. */
 static JimmyMockReply *
 redirect_reply (const JimmyMockStep * step, const JimmyMockTaskInfo * task,
-    const char *base_url, const char *prefix)
+    guint status, const char *base_url, const char *prefix)
 {
   g_autofree char *escaped = g_uri_escape_string (task->id, NULL, FALSE);
   g_autofree char *location = NULL;
@@ -237,11 +271,83 @@ redirect_reply (const JimmyMockStep * step, const JimmyMockTaskInfo * task,
 
   location = g_strdup_printf ("%s%s" JIMMY_MOCK_API_PREFIX "%s", base_url,
       prefix, escaped);
-  reply = reply_new_json (SOUP_STATUS_TEMPORARY_REDIRECT,
-      error_body (SOUP_STATUS_TEMPORARY_REDIRECT * 100,
-          jimmy_mock_status_phrase (SOUP_STATUS_TEMPORARY_REDIRECT), FALSE),
-      step->token);
+  reply = reply_new_json (status, error_body (status * 100,
+          jimmy_mock_status_phrase (status), FALSE), step->token);
   jimmy_mock_reply_set_header (reply, "Location", location);
+  return reply;
+}
+
+/* A processing task whose body is cut in the middle. */
+static JimmyMockReply *
+cut_body_reply (const JimmyMockStep * step, const JimmyMockTaskInfo * task)
+{
+  JimmyMockReply *reply = reply_new_json (SOUP_STATUS_OK,
+      task_body (task, "processing", AUDIO_SERVED, 0), step->token);
+
+  reply->action = JIMMY_MOCK_REPLY_CUT;
+  reply->cut_at = g_bytes_get_size (reply->body) / 2;
+  return reply;
+}
+
+/* A processing task, one byte every TRICKLE_INTERVAL_MS. */
+static JimmyMockReply *
+trickle_reply (const JimmyMockStep * step, const JimmyMockTaskInfo * task)
+{
+  JimmyMockReply *reply = reply_new_json (SOUP_STATUS_OK,
+      task_body (task, "processing", AUDIO_SERVED, 0), step->token);
+
+  reply->action = JIMMY_MOCK_REPLY_STREAM;
+  reply->chunk_size = 1;
+  reply->interval_ms = TRICKLE_INTERVAL_MS;
+  return reply;
+}
+
+/* A valid processing task of FLOOD_SIZE bytes, most of them the 'x's of a
+ * "padding" member, streamed without ever being held whole: the task with
+ * a one-byte padding, split around that byte. */
+static JimmyMockReply *
+flood_reply (const JimmyMockStep * step, const JimmyMockTaskInfo * task)
+{
+  g_autoptr(GBytes) small = task_body (task, "processing", AUDIO_SERVED, 1);
+  gsize size;
+  const char *text = g_bytes_get_data (small, &size);
+  g_autofree char *copy = g_strndup (text, size);
+  const char *padding = g_strrstr (copy, "\"padding\":\"x\"");
+  gsize head_size;
+  JimmyMockReply *reply;
+
+  g_assert (padding != NULL);
+  head_size = padding - copy + strlen ("\"padding\":\"");
+
+  reply = reply_new_json (SOUP_STATUS_OK,
+      g_bytes_new_from_bytes (small, 0, head_size), step->token);
+  reply->action = JIMMY_MOCK_REPLY_STREAM;
+  reply->tail = g_bytes_new_from_bytes (small, head_size + 1,
+      size - head_size - 1);
+  reply->filler_length = FLOOD_SIZE - (size - 1);
+  reply->chunk_size = FLOOD_CHUNK_SIZE;
+  return reply;
+}
+
+/* 200 with a body the test registered, byte for byte. */
+static JimmyMockReply *
+canned_body_reply (const JimmyMockStep * step, const JimmyMockTaskInfo * task)
+{
+  JimmyMockBody *body = task->bodies != NULL ?
+      g_hash_table_lookup (task->bodies, step->name) : NULL;
+  JimmyMockReply *reply;
+
+  if (body == NULL) {
+    g_warning ("The script asks for the body \"%s\", which was never "
+        "added with jimmy_mock_server_add_body()", step->name);
+    return jimmy_mock_reply_new_error (SOUP_STATUS_INTERNAL_SERVER_ERROR,
+        50000, "no such canned body");
+  }
+
+  reply = jimmy_mock_reply_new (JIMMY_MOCK_REPLY_RESPOND, step->token);
+  reply->status = SOUP_STATUS_OK;
+  reply->content_type = g_strdup (body->content_type);
+  reply->body = g_bytes_ref (body->bytes);
   return reply;
 }
 
@@ -278,11 +384,33 @@ jimmy_mock_reply_new_for_step (const JimmyMockStep * step,
       return jimmy_mock_reply_new (JIMMY_MOCK_REPLY_RESET, step->token);
     case JIMMY_MOCK_STEP_HANG:
       return jimmy_mock_reply_new (JIMMY_MOCK_REPLY_HOLD, step->token);
+    case JIMMY_MOCK_STEP_RETRY_AFTER_DATE:
+      return retry_after_date_reply (step);
     case JIMMY_MOCK_STEP_REDIRECT:
-      return redirect_reply (step, task, task->api_base_url,
-          JIMMY_MOCK_REDIRECTED_PREFIX);
+      return redirect_reply (step, task, SOUP_STATUS_TEMPORARY_REDIRECT,
+          task->api_base_url, JIMMY_MOCK_REDIRECTED_PREFIX);
     case JIMMY_MOCK_STEP_REDIRECT_OTHER:
-      return redirect_reply (step, task, task->media_base_url, "");
+      return redirect_reply (step, task, SOUP_STATUS_TEMPORARY_REDIRECT,
+          task->media_base_url, "");
+    case JIMMY_MOCK_STEP_REDIRECT_LOOP:
+      /* Where the poll came from: every answer sends it back there. */
+      return redirect_reply (step, task, SOUP_STATUS_FOUND,
+          task->api_base_url, "");
+    case JIMMY_MOCK_STEP_CUT_BODY:
+      return cut_body_reply (step, task);
+    case JIMMY_MOCK_STEP_SLOW_HEADERS:{
+      JimmyMockReply *reply = reply_new_json (SOUP_STATUS_OK,
+          task_body (task, "processing", AUDIO_SERVED, 0), step->token);
+
+      reply->delay_ms = step->value;
+      return reply;
+    }
+    case JIMMY_MOCK_STEP_TRICKLE:
+      return trickle_reply (step, task);
+    case JIMMY_MOCK_STEP_FLOOD:
+      return flood_reply (step, task);
+    case JIMMY_MOCK_STEP_BODY:
+      return canned_body_reply (step, task);
   }
   g_return_val_if_reached (NULL);
 }

@@ -21,15 +21,27 @@ typedef enum {
   JIMMY_MOCK_STEP_NO_AUDIO,
   JIMMY_MOCK_STEP_BAD_AUDIO_URL,
   JIMMY_MOCK_STEP_HUGE,
+  JIMMY_MOCK_STEP_RETRY_AFTER_DATE,
+  JIMMY_MOCK_STEP_CUT_BODY,
+  JIMMY_MOCK_STEP_SLOW_HEADERS,
+  JIMMY_MOCK_STEP_TRICKLE,
+  JIMMY_MOCK_STEP_FLOOD,
+  JIMMY_MOCK_STEP_REDIRECT_LOOP,
+  JIMMY_MOCK_STEP_BODY,
 } JimmyMockStepKind;
 
 /* One `token[:count]` of a script. Never changes once parsed. */
 typedef struct {
   JimmyMockStepKind kind;
   char *token;                  /* (owned): as written, without the count */
-  guint value;                  /* HTTP status or Retry-After seconds */
+  guint value;                  /* HTTP status, Retry-After seconds or
+                                 * milliseconds of delay */
+  const char *name;             /* (nullable): in @token, the NAME of
+                                 * body-NAME */
   guint count;
 } JimmyMockStep;
+
+gboolean jimmy_mock_body_name_is_valid (const char *name);
 
 /* A task's position in its script. */
 typedef struct _JimmyMockCursor JimmyMockCursor;

@@ -64,6 +64,21 @@ jimmy_mock_cursor_next (JimmyMockCursor * cursor)
   return step;
 }
 
+/* What body-NAME and jimmy_mock_server_add_body() accept as NAME:
+ * [a-z0-9_-]+, so it can never hold the ',' or ':' of the script. */
+gboolean
+jimmy_mock_body_name_is_valid (const char *name)
+{
+  if (name == NULL || *name == '\0')
+    return FALSE;
+  for (; *name != '\0'; name++) {
+    if (!g_ascii_islower (*name) && !g_ascii_isdigit (*name) && *name != '_'
+        && *name != '-')
+      return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 is_lower_word (const char *text)
 {
@@ -112,6 +127,10 @@ parse_token (const char *token, JimmyMockStep * step)
     {"completed-no-audio", JIMMY_MOCK_STEP_NO_AUDIO},
     {"completed-bad-url", JIMMY_MOCK_STEP_BAD_AUDIO_URL},
     {"huge", JIMMY_MOCK_STEP_HUGE},
+    {"cut-body", JIMMY_MOCK_STEP_CUT_BODY},
+    {"trickle", JIMMY_MOCK_STEP_TRICKLE},
+    {"flood", JIMMY_MOCK_STEP_FLOOD},
+    {"redirect-loop", JIMMY_MOCK_STEP_REDIRECT_LOOP},
   };
   guint i;
 
@@ -128,10 +147,25 @@ parse_token (const char *token, JimmyMockStep * step)
     return strlen (token) == strlen ("http-NNN") &&
         parse_number (token + strlen ("http-"), 200, 599, &step->value);
   }
+  if (g_str_has_prefix (token, "retry-after-date-")) {
+    step->kind = JIMMY_MOCK_STEP_RETRY_AFTER_DATE;
+    return parse_number (token + strlen ("retry-after-date-"), 0, 86400,
+        &step->value);
+  }
   if (g_str_has_prefix (token, "retry-after-")) {
     step->kind = JIMMY_MOCK_STEP_RETRY_AFTER;
     return parse_number (token + strlen ("retry-after-"), 0, 86400,
         &step->value);
+  }
+  if (g_str_has_prefix (token, "slow-headers-")) {
+    step->kind = JIMMY_MOCK_STEP_SLOW_HEADERS;
+    return parse_number (token + strlen ("slow-headers-"), 1, 600000,
+        &step->value);
+  }
+  if (g_str_has_prefix (token, "body-")) {
+    step->kind = JIMMY_MOCK_STEP_BODY;
+    step->name = token + strlen ("body-");
+    return jimmy_mock_body_name_is_valid (step->name);
   }
   if (is_lower_word (token)) {
     step->kind = JIMMY_MOCK_STEP_STATUS;
@@ -177,9 +211,11 @@ bad_token:
     g_set_error (error, JIMMY_MOCK_SERVER_ERROR,
         JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT,
         "Invalid token \"%s\" in script: expected a lowercase status word, "
-        "http-NNN (200-599), retry-after-N, api-error, garbage, reset, "
-        "hang, redirect-same, redirect-other, completed-no-audio, "
-        "completed-bad-url or huge", step->token);
+        "http-NNN (200-599), retry-after-N, retry-after-date-N, api-error, "
+        "garbage, reset, cut-body, hang, slow-headers-MS (1-600000), "
+        "trickle, flood, redirect-same, redirect-other, redirect-loop, "
+        "completed-no-audio, completed-bad-url, huge or body-NAME "
+        "(NAME of [a-z0-9_-])", step->token);
     step_free (step);
     return NULL;
   }

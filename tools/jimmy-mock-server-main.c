@@ -34,6 +34,7 @@ typedef struct {
   gint delay_ms;
   char *subtitles;
   char *media_base_url;
+  char **bodies;
 } Options;
 
 static void
@@ -46,6 +47,7 @@ options_clear (Options * options)
   g_free (options->script);
   g_free (options->subtitles);
   g_free (options->media_base_url);
+  g_strfreev (options->bodies);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear);
@@ -70,9 +72,21 @@ static const char description[] =
     "    completed-bad-url   completed, with an ftp:// audioUrl\n"
     "    huge          HTTP 200 with a 2 MiB (valid JSON) body\n"
     "                  (which counts as one more poll)\n"
+    "    retry-after-date-N  HTTP 429 with Retry-After: an HTTP-date N\n"
+    "                  seconds from now\n"
+    "    cut-body      HTTP 200 announcing a whole task (Content-Length),\n"
+    "                  then only half of it before the connection closes\n"
+    "    slow-headers-MS  a processing task, after MS milliseconds\n"
+    "    trickle       HTTP 200, chunked: the headers at once, then one\n"
+    "                  byte of a processing task every 200 ms\n"
+    "    flood         HTTP 200, chunked: a valid 64 MiB processing task,\n"
+    "                  as fast as the client reads it\n"
+    "    redirect-loop HTTP 302 to the task's own URL\n"
+    "    body-NAME     HTTP 200 with the file given as --body NAME=FILE\n"
     "\n"
     "  Example: --task audio_1=queued:1,processing:3,completed\n"
     "           --task audio_2=retry-after-1,http-503,failed\n"
+    "           --body html=page.html --task audio_3=body-html\n"
     "\n"
     "Paths served:\n"
     "  GET /api/open-api/v1/audios/ID   the task API\n"
@@ -98,6 +112,9 @@ parse_options (int *argc, char ***argv, Options * options, GError ** error)
           "speech.mp3)", "FILE"},
     {"task", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->tasks,
         "Status script of one task id (repeatable)", "ID=SCRIPT"},
+    {"body", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->bodies,
+        "Serve FILE (as application/json) for body-NAME steps (repeatable)",
+        "NAME=FILE"},
     {"script", 0, 0, G_OPTION_ARG_STRING, &options->script,
         "Status script of every other task id (default "
           DEFAULT_SCRIPT ")", "SCRIPT"},
@@ -168,6 +185,34 @@ add_tasks (JimmyMockServer * server, char **tasks, GError ** error)
   return TRUE;
 }
 
+static gboolean
+add_bodies (JimmyMockServer * server, char **bodies, GError ** error)
+{
+  for (; bodies != NULL && *bodies != NULL; bodies++) {
+    g_autofree char *name = g_strdup (*bodies);
+    g_autoptr(GBytes) bytes = NULL;
+    char *contents = NULL;
+    char *path = strchr (name, '=');
+    gsize length;
+
+    if (path == NULL) {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "--body expects NAME=FILE, not \"%s\"", *bodies);
+      return FALSE;
+    }
+    *path++ = '\0';
+    if (!g_file_get_contents (path, &contents, &length, error))
+      return FALSE;
+    bytes = g_bytes_new_take (contents, length);
+    if (!jimmy_mock_server_add_body (server, name, bytes, "application/json",
+            error)) {
+      g_prefix_error (error, "--body: ");
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 /* The default media is optional: an installed binary may outlive the
  * source tree it was built from. An explicit --media is not. */
 static gboolean
@@ -209,6 +254,7 @@ configure (JimmyMockServer * server, const Options * options, GError ** error)
   jimmy_mock_server_set_default_script (server, options->script);
 
   if (!add_tasks (server, options->tasks, error) ||
+      !add_bodies (server, options->bodies, error) ||
       !set_media (server, options->media, error) ||
       !set_subtitles (server, options->subtitles, error))
     return FALSE;

@@ -49,6 +49,21 @@
  * - `completed-no-audio`, `completed-bad-url`: completed without an
  *   audioUrl, or with an ftp:// one.
  * - `huge`: 200 with a valid 2 MiB envelope.
+ * - `retry-after-date-N`: 429 with `Retry-After` as an HTTP-date N
+ *   seconds from now (whole seconds: the client waits N - 1 to N s).
+ * - `cut-body`: 200 whose headers announce a whole `processing` task
+ *   (Content-Length) but only half of it is sent before the connection is
+ *   closed.
+ * - `slow-headers-MS`: a `processing` task, but only after MS
+ *   milliseconds (1–600000); other requests are answered meanwhile.
+ * - `trickle`: 200 with a chunked `processing` task, the headers at once,
+ *   then one byte every 200 ms.
+ * - `flood`: 200 with a chunked, valid 64 MiB `processing` task, each
+ *   64 KiB chunk written once the client has taken the previous one; see
+ *   jimmy_mock_server_get_bytes_streamed().
+ * - `redirect-loop`: 302 to the task's own path on this server.
+ * - `body-NAME`: 200 with the body registered as NAME by
+ *   jimmy_mock_server_add_body(), byte for byte.
  *
  * Example: `queued:1,processing:3,completed`.
  */
@@ -113,13 +128,17 @@ struct _JimmyMockServer
   guint delay_ms;
   GPtrArray *default_steps;     /* (owned) (nullable) */
   GHashTable *tasks;            /* (owned): task id → JimmyMockCursor */
+  GHashTable *bodies;           /* (owned): name → JimmyMockBody */
   GPtrArray *requests;          /* (owned) (element-type JimmyMockRequest) */
+  guint64 bytes_streamed;       /* body bytes `trickle`/`flood` wrote */
+  guint streams_ended;          /* `trickle`/`flood` responses ended */
 
   /* Set by stop, read by the server thread's loop. */
   gint quit;
 
   /* Server thread only. */
   GPtrArray *pending;           /* (owned) (element-type Pending) */
+  GPtrArray *streams;           /* (owned) (element-type Stream) */
 };
 
 G_DEFINE_TYPE (JimmyMockServer, jimmy_mock_server, G_TYPE_OBJECT);
@@ -154,6 +173,7 @@ request_copy (const JimmyMockRequest * request)
   copy->path = g_strdup (request->path);
   copy->authorization = g_strdup (request->authorization);
   copy->range = g_strdup (request->range);
+  copy->time_us = request->time_us;
   return copy;
 }
 
@@ -185,6 +205,231 @@ reset_connection (JimmyMockServer * self, SoupServerMessage * msg)
     g_io_stream_close (stream, NULL, NULL);
 }
 
+/* `cut-body`: libsoup would never send a body shorter than its
+ * Content-Length, so the response is written by hand on the stolen
+ * connection, which is then closed. A few hundred bytes: the blocking
+ * write cannot stall the server thread. */
+static void
+cut_connection (JimmyMockServer * self, SoupServerMessage * msg,
+    const JimmyMockReply * reply)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  g_autoptr(GString) head = g_string_new (NULL);
+  GOutputStream *out;
+  gsize size;
+  const guint8 *data = g_bytes_get_data (reply->body, &size);
+
+  emit_served (self, msg, reply->status, reply->summary);
+  if (stream == NULL)
+    return;
+
+  g_string_append_printf (head, "HTTP/1.1 %u %s\r\n"
+      "Content-Type: %s\r\n"
+      "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+      "Connection: close\r\n\r\n", reply->status,
+      jimmy_mock_status_phrase (reply->status), reply->content_type, size);
+  out = g_io_stream_get_output_stream (stream);
+  /* A client that went away already is no concern of ours. */
+  if (g_output_stream_write_all (out, head->str, head->len, NULL, NULL, NULL))
+    g_output_stream_write_all (out, data, MIN (reply->cut_at, size), NULL,
+        NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Server thread: streamed bodies (`trickle`, `flood`)
+ * --------------------------------------------------------------------- */
+
+/* One chunked response written piece by piece: the head, filler bytes,
+ * the tail. A chunk is appended only once the previous one has been
+ * written to the socket, so nothing piles up in the server when the
+ * client stops reading, and bytes_streamed counts what the kernel
+ * accepted. */
+typedef struct {
+  JimmyMockServer *self;        /* (unowned): stop drains every Stream */
+  SoupServerMessage *msg;       /* (owned) */
+  GBytes *head;                 /* (owned) */
+  GBytes *filler;               /* (owned) chunk_size bytes of 'x' */
+  GBytes *tail;                 /* (owned) */
+  guint64 total;                /* head + filler + tail */
+  guint64 offset;               /* appended so far */
+  gsize chunk_size;
+  guint interval_ms;
+  GSource *timer;               /* (owned) (nullable) */
+  gulong wrote_chunk_id;
+  gulong wrote_data_id;
+  gulong finished_id;
+} Stream;
+
+static void
+stream_free (Stream * stream)
+{
+  g_signal_handler_disconnect (stream->msg, stream->wrote_chunk_id);
+  g_signal_handler_disconnect (stream->msg, stream->wrote_data_id);
+  g_signal_handler_disconnect (stream->msg, stream->finished_id);
+  if (stream->timer != NULL) {
+    g_source_destroy (stream->timer);
+    g_source_unref (stream->timer);
+  }
+  g_bytes_unref (stream->head);
+  g_bytes_unref (stream->filler);
+  g_bytes_unref (stream->tail);
+  g_object_unref (stream->msg);
+  g_free (stream);
+}
+
+static void
+stream_record_end (JimmyMockServer * self)
+{
+  g_mutex_lock (&self->lock);
+  self->streams_ended++;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Returns: (transfer full) (nullable): the next piece, NULL at the end. */
+static GBytes *
+stream_next_piece (Stream * stream)
+{
+  gsize head = g_bytes_get_size (stream->head);
+  guint64 filler_end = stream->total - g_bytes_get_size (stream->tail);
+  guint64 n;
+
+  if (stream->offset < head) {
+    n = MIN (stream->chunk_size, head - stream->offset);
+    return g_bytes_new_from_bytes (stream->head, stream->offset, n);
+  }
+  if (stream->offset < filler_end) {
+    n = MIN (stream->chunk_size, filler_end - stream->offset);
+    return g_bytes_new_from_bytes (stream->filler, 0, n);
+  }
+  if (stream->offset < stream->total) {
+    n = MIN (stream->chunk_size, stream->total - stream->offset);
+    return g_bytes_new_from_bytes (stream->tail, stream->offset - filler_end,
+        n);
+  }
+  return NULL;
+}
+
+/* Appends the next piece, or ends the body. */
+static void
+stream_append (Stream * stream)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (stream->msg);
+  g_autoptr(GBytes) piece = stream_next_piece (stream);
+
+  if (piece == NULL) {
+    soup_message_body_complete (body);
+    return;
+  }
+  stream->offset += g_bytes_get_size (piece);
+  soup_message_body_append_bytes (body, piece);
+}
+
+static gboolean
+stream_timer_cb (gpointer user_data)
+{
+  Stream *stream = user_data;
+
+  g_clear_pointer (&stream->timer, g_source_unref);
+  stream_append (stream);
+  /* libsoup paused the message when it ran out of body. */
+  soup_server_message_unpause (stream->msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stream_schedule (Stream * stream)
+{
+  stream->timer = g_timeout_source_new (stream->interval_ms);
+  g_source_set_callback (stream->timer, stream_timer_cb, stream, NULL);
+  g_source_attach (stream->timer, g_main_context_get_thread_default ());
+}
+
+/* Emitted from libsoup's write loop, which looks for the next chunk right
+ * after: one appended now is written without a pause. */
+static void
+stream_wrote_chunk_cb (SoupServerMessage * msg, gpointer user_data)
+{
+  Stream *stream = user_data;
+
+  if (stream->interval_ms == 0)
+    stream_append (stream);
+  else
+    stream_schedule (stream);
+}
+
+static void
+stream_wrote_data_cb (SoupServerMessage * msg, guint size, gpointer user_data)
+{
+  Stream *stream = user_data;
+
+  g_mutex_lock (&stream->self->lock);
+  stream->self->bytes_streamed += size;
+  g_mutex_unlock (&stream->self->lock);
+}
+
+/* Written to the end, or the client went away. */
+static void
+stream_finished_cb (SoupServerMessage * msg, gpointer user_data)
+{
+  Stream *stream = user_data;
+  JimmyMockServer *self = stream->self;
+
+  g_ptr_array_remove_fast (self->streams, stream);
+  stream_record_end (self);
+}
+
+static void
+stream_start (JimmyMockServer * self, SoupServerMessage * msg,
+    const JimmyMockReply * reply)
+{
+  Stream *stream = g_new0 (Stream, 1);
+  g_autofree char *filler = g_strnfill (reply->chunk_size, 'x');
+
+  stream->self = self;
+  stream->msg = g_object_ref (msg);
+  stream->head = g_bytes_ref (reply->body);
+  stream->filler = g_bytes_new (filler, reply->chunk_size);
+  stream->tail = reply->tail != NULL ? g_bytes_ref (reply->tail) :
+      g_bytes_new_static ("", 0);
+  stream->total = g_bytes_get_size (stream->head) + reply->filler_length +
+      g_bytes_get_size (stream->tail);
+  stream->chunk_size = reply->chunk_size;
+  stream->interval_ms = reply->interval_ms;
+  stream->wrote_chunk_id = g_signal_connect (msg, "wrote-chunk",
+      G_CALLBACK (stream_wrote_chunk_cb), stream);
+  stream->wrote_data_id = g_signal_connect (msg, "wrote-body-data",
+      G_CALLBACK (stream_wrote_data_cb), stream);
+  stream->finished_id = g_signal_connect (msg, "finished",
+      G_CALLBACK (stream_finished_cb), stream);
+  g_ptr_array_add (self->streams, stream);
+
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers
+      (msg), SOUP_ENCODING_CHUNKED);
+  /* The headers go out at once either way. */
+  if (stream->interval_ms == 0)
+    stream_append (stream);
+  else
+    stream_schedule (stream);
+}
+
+/* Forgets every stream still going; soup_server_disconnect() then closes
+ * their connections. Not soup_server_message_steal_connection(): libsoup
+ * 3.2 warns there when the client already reset the connection, which a
+ * client that stopped reading a stream does. */
+static void
+drain_streams (JimmyMockServer * self)
+{
+  while (self->streams->len > 0) {
+    Stream *stream = g_ptr_array_steal_index_fast (self->streams, 0);
+
+    emit_served (self, stream->msg, 0, "dropped: the server stopped");
+    stream_free (stream);
+    stream_record_end (self);
+  }
+}
+
 /* Called on the server thread; @paused says whether @msg waits for an
  * unpause. */
 static void
@@ -193,9 +438,18 @@ reply_apply (JimmyMockServer * self, SoupServerMessage * msg,
 {
   SoupMessageHeaders *headers;
 
-  if (reply->action == JIMMY_MOCK_REPLY_RESET) {
-    reset_connection (self, msg);
-    return;
+  switch (reply->action) {
+    case JIMMY_MOCK_REPLY_RESET:
+      reset_connection (self, msg);
+      return;
+    case JIMMY_MOCK_REPLY_CUT:
+      cut_connection (self, msg, reply);
+      return;
+    case JIMMY_MOCK_REPLY_HOLD:
+      g_return_if_reached ();
+    case JIMMY_MOCK_REPLY_RESPOND:
+    case JIMMY_MOCK_REPLY_STREAM:
+      break;
   }
 
   soup_server_message_set_status (msg, reply->status,
@@ -206,10 +460,14 @@ reply_apply (JimmyMockServer * self, SoupServerMessage * msg,
         reply->header_value);
   if (reply->content_type != NULL)
     soup_message_headers_set_content_type (headers, reply->content_type, NULL);
-  if (reply->body != NULL) {
+  if (reply->action == JIMMY_MOCK_REPLY_STREAM) {
+    stream_start (self, msg, reply);
+  } else if (reply->body != NULL) {
     SoupMessageBody *body = soup_server_message_get_response_body (msg);
 
-    soup_message_body_append_bytes (body, reply->body);
+    /* libsoup refuses empty chunks; an empty body is just complete. */
+    if (g_bytes_get_size (reply->body) > 0)
+      soup_message_body_append_bytes (body, reply->body);
     soup_message_body_complete (body);
   }
   /* Logged with the final status by request_finished_cb(). */
@@ -299,6 +557,7 @@ next_reply_locked (JimmyMockServer * self, const char *task_id)
     .media_base_url = self->media_base_url ? self->media_base_url :
         self->base_url,
     .has_subtitles = self->subtitles != NULL,
+    .bodies = self->bodies,
   };
 
   if (cursor == NULL && self->default_steps != NULL) {
@@ -375,6 +634,7 @@ handle_api (JimmyMockServer * self, SoupServerMessage * msg,
     g_mutex_unlock (&self->lock);
   }
 
+  delay_ms = MAX (delay_ms, reply->delay_ms);
   if (reply->action == JIMMY_MOCK_REPLY_HOLD) {
     jimmy_mock_reply_free (reply);
     pending_add (self, msg, task_id, NULL, 0);
@@ -457,6 +717,7 @@ log_request (JimmyMockServer * self, SoupServerMessage * msg,
   request->authorization =
       g_strdup (soup_message_headers_get_one (headers, "Authorization"));
   request->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
+  request->time_us = g_get_monotonic_time ();
 
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->requests, request);
@@ -670,6 +931,7 @@ server_thread (gpointer user_data)
   }
 
   drain_pending (self);
+  drain_streams (self);
   soup_server_disconnect (server);
   g_signal_handlers_disconnect_by_data (server, self);
   g_clear_object (&server);
@@ -1040,6 +1302,50 @@ jimmy_mock_server_set_subtitles (JimmyMockServer * self,
 }
 
 /**
+ * jimmy_mock_server_add_body:
+ * @self: a #JimmyMockServer
+ * @name: the NAME of the `body-NAME` step that serves it: [a-z0-9_-]+
+ * @bytes: the body, sent byte for byte (it need not be JSON, nor UTF-8)
+ * @content_type: (nullable): its `Content-Type`, or %NULL for none
+ * @error: return location for a #GError
+ *
+ * Registers a canned body: a `body-NAME` step answers 200 with it,
+ * whatever the task. Replaces an earlier body of that name. A script may
+ * name a body that is added later, but not one that is never added (the
+ * poll then gets a 500 and a warning is logged).
+ *
+ * Returns: %TRUE if @name is valid
+ */
+gboolean
+jimmy_mock_server_add_body (JimmyMockServer * self, const char *name,
+    GBytes * bytes, const char *content_type, GError ** error)
+{
+  JimmyMockBody *body;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (bytes != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!jimmy_mock_body_name_is_valid (name)) {
+    g_set_error (error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT,
+        "Invalid body name \"%s\": expected lowercase letters, digits, '_' "
+        "and '-'", name);
+    return FALSE;
+  }
+
+  body = g_new0 (JimmyMockBody, 1);
+  body->bytes = g_bytes_ref (bytes);
+  body->content_type = g_strdup (content_type);
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_replace (self->bodies, g_strdup (name), body);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/**
  * jimmy_mock_server_set_delay:
  * @self: a #JimmyMockServer
  * @delay_ms: how long every later API response waits, 0 for none
@@ -1194,6 +1500,64 @@ jimmy_mock_server_wait_for_requests (JimmyMockServer * self,
   return arrived;
 }
 
+/**
+ * jimmy_mock_server_get_bytes_streamed:
+ * @self: a #JimmyMockServer
+ *
+ * Body bytes written so far by `trickle` and `flood` responses, all
+ * together: what the kernel accepted, so at most the client's reads plus
+ * the two socket buffers for a client that stopped reading.
+ *
+ * Returns: the byte count
+ */
+guint64
+jimmy_mock_server_get_bytes_streamed (JimmyMockServer * self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), 0);
+
+  g_mutex_lock (&self->lock);
+  n = self->bytes_streamed;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+/**
+ * jimmy_mock_server_wait_for_streams_ended:
+ * @self: a #JimmyMockServer
+ * @n: how many `trickle` or `flood` responses must have ended
+ * @timeout_ms: the longest wait
+ *
+ * Blocks until @n such responses have ended: written to the end, failed
+ * because the client closed the connection, or dropped by
+ * jimmy_mock_server_stop(). libsoup notices a closed connection at its
+ * next write, so a `trickle` ends up to two bytes after its client left.
+ *
+ * Returns: %TRUE if they ended, %FALSE on timeout
+ */
+gboolean
+jimmy_mock_server_wait_for_streams_ended (JimmyMockServer * self, guint n,
+    guint timeout_ms)
+{
+  gint64 end_time;
+  gboolean ended;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), FALSE);
+
+  end_time = g_get_monotonic_time () +
+      (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock (&self->lock);
+  while (!(ended = self->streams_ended >= n)) {
+    if (!g_cond_wait_until (&self->cond, &self->lock, end_time)) {
+      ended = self->streams_ended >= n;
+      break;
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  return ended;
+}
+
 /* ------------------------------------------------------------------------
  * GObject
  * --------------------------------------------------------------------- */
@@ -1206,8 +1570,10 @@ jimmy_mock_server_finalize (GObject * object)
   jimmy_mock_server_stop (self);
 
   g_ptr_array_unref (self->pending);
+  g_ptr_array_unref (self->streams);
   g_ptr_array_unref (self->requests);
   g_hash_table_unref (self->tasks);
+  g_hash_table_unref (self->bodies);
   g_clear_pointer (&self->default_steps, g_ptr_array_unref);
   g_clear_pointer (&self->subtitles, g_bytes_unref);
   g_clear_pointer (&self->media, g_bytes_unref);
@@ -1262,4 +1628,7 @@ jimmy_mock_server_init (JimmyMockServer * self)
       g_ptr_array_new_with_free_func ((GDestroyNotify) jimmy_mock_request_free);
   self->pending =
       g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  self->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) stream_free);
+  self->bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) jimmy_mock_body_free);
 }

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  *   the grammar described in jimmy_mock_server_add_task().
  * @JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT: an address that is not an IP
  *   literal, a task id that could never be requested (empty or not
- *   UTF-8), or a server that is already running.
+ *   UTF-8), a body name outside [a-z0-9_-]+, or a server that is
+ *   already running.
  *
  * Errors of the `JIMMY_MOCK_SERVER_ERROR` domain. Listening and file errors
  * keep their own `G_IO_ERROR` / `G_FILE_ERROR` domains.
@@ -33,6 +34,7 @@ GQuark jimmy_mock_server_error_quark (void);
  * @path: the path as received: still percent-encoded, without the query
  * @authorization: (nullable): the `Authorization` header
  * @range: (nullable): the `Range` header
+ * @time_us: when it arrived, in g_get_monotonic_time() microseconds
  *
  * One request as the server saw it when its handler was entered.
  */
@@ -41,6 +43,7 @@ typedef struct {
   char *path;
   char *authorization;
   char *range;
+  gint64 time_us;
 } JimmyMockRequest;
 
 void jimmy_mock_request_free (JimmyMockRequest * request);
@@ -75,6 +78,10 @@ gboolean jimmy_mock_server_set_media_file (JimmyMockServer * self,
 void jimmy_mock_server_set_subtitles (JimmyMockServer * self,
     const char *srt_text);
 
+gboolean jimmy_mock_server_add_body (JimmyMockServer * self,
+    const char *name, GBytes * bytes, const char *content_type,
+    GError ** error);
+
 void jimmy_mock_server_set_delay (JimmyMockServer * self, guint delay_ms);
 void jimmy_mock_server_release_held (JimmyMockServer * self);
 
@@ -84,5 +91,9 @@ guint jimmy_mock_server_count_requests (JimmyMockServer * self,
 void jimmy_mock_server_clear_requests (JimmyMockServer * self);
 gboolean jimmy_mock_server_wait_for_requests (JimmyMockServer * self,
     const char *path_prefix, guint n, guint timeout_ms);
+
+guint64 jimmy_mock_server_get_bytes_streamed (JimmyMockServer * self);
+gboolean jimmy_mock_server_wait_for_streams_ended (JimmyMockServer * self,
+    guint n, guint timeout_ms);
 
 G_END_DECLS
