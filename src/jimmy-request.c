@@ -167,6 +167,17 @@ judge_error_status (RequestData * data, guint status)
   switch (status) {
     case SOUP_STATUS_UNAUTHORIZED:
     case SOUP_STATUS_FORBIDDEN:
+      if (!jimmy_api_same_origin (data->uri, data->api_uri)) {
+        g_autofree char *target = origin_of (data->uri);
+        /* The key never went there: say so, not that it was refused. */
+        outcome->error = g_error_new (JIMMY_CLIENT_ERROR,
+            JIMMY_CLIENT_ERROR_NOT_AUTHORIZED,
+            "The API at %s redirected the poll of task \"%s\" to %s, "
+            "which refused it (HTTP %u %s); the API key is never sent to "
+            "another origin. Check api-url: it should name the API's own "
+            "origin.", origin, data->task_id, target, status, phrase);
+        break;
+      }
       outcome->error = g_error_new (JIMMY_CLIENT_ERROR,
           JIMMY_CLIENT_ERROR_NOT_AUTHORIZED,
           "The API at %s refused the API key for task \"%s\" "
@@ -230,6 +241,14 @@ judge_task_body (RequestData * data, guint status)
     /* Errors about the envelope cannot know which task they were for. */
     if (strstr (outcome->error->message, data->task_id) == NULL)
       g_prefix_error (&outcome->error, "Task \"%s\": ", data->task_id);
+    if (g_error_matches (outcome->error, JIMMY_CLIENT_ERROR,
+            JIMMY_CLIENT_ERROR_API)) {
+      GError *advised = g_error_new (JIMMY_CLIENT_ERROR,
+          JIMMY_CLIENT_ERROR_API, "%s Check task-id and api-key; the "
+          "service's message says why it refused.", outcome->error->message);
+      g_error_free (outcome->error);
+      outcome->error = advised;
+    }
   }
   return g_steal_pointer (&outcome);
 }

@@ -155,6 +155,8 @@ test_api_code (ElementFixture * f, gconstpointer data)
   run_script (f, "processing,api-error");
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, "50001");
+  element_fixture_assert_error (f, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "Check task-id");
   assert_detail_api_code (f, 50001);
   assert_detail_string (f, "task-status", "processing");
 }
@@ -229,8 +231,9 @@ test_cross_origin_redirect_drops_key (ElementFixture * f, gconstpointer data)
   jimmy_mock_server_set_api_key (f->media, TEST_API_KEY);
   run_script (f, "redirect-other");
 
+  /* It says where the refusal came from, and that no key went there. */
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_NOT_AUTHORIZED, NULL);
+      GST_RESOURCE_ERROR_NOT_AUTHORIZED, "never sent to another origin");
   requests = jimmy_mock_server_dup_requests (f->media);
   g_assert_cmpuint (requests->len, ==, 1);
   r = g_ptr_array_index (requests, 0);
