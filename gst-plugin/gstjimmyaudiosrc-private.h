@@ -59,6 +59,10 @@ struct _GstJimmyAudioSrc
   GstElement *subtitle_parser;
   GstPad *subtitle_pad;         /* the "subtitle" ghost pad, while added */
   GstJimmyCacheTap *cache_tap;  /* (nullable) copying audio to the cache */
+  gboolean audio_network;       /* audio_source is souphttpsrc */
+  guint64 bytes_received;       /* audio bytes sent downstream so far */
+  gboolean recovering;          /* re-polling after the media host refused */
+  gboolean recovered;           /* already did, this run */
 };
 
 /* gstjimmyaudiosrc.c */
@@ -93,6 +97,17 @@ const gchar *gst_jimmy_nonempty_or_null (const gchar *value);
 gboolean gst_jimmy_run_prepare (GstJimmyAudioSrc *self);
 void gst_jimmy_run_start (GstJimmyAudioSrc *self);
 void gst_jimmy_run_stop (GstJimmyAudioSrc *self);
+
+void gst_jimmy_run_refresh_audio_url (GstJimmyAudioSrc *self);
+
+/* gstjimmyrecovery.c */
+gboolean gst_jimmy_recovery_handle_message (GstJimmyAudioSrc *self,
+                                            GstMessage *message);
+void gst_jimmy_recovery_watch_source (GstJimmyAudioSrc *self,
+                                      GstElement *source,
+                                      gboolean resumed,
+                                      guint64 resume_offset);
+void gst_jimmy_recovery_resume (GstJimmyAudioSrc *self);
 
 /* gstjimmysubtitlechain.c */
 gboolean gst_jimmy_subtitle_chain_add (GstJimmyAudioSrc *self,

@@ -225,6 +225,16 @@ notify_result (GstJimmyAudioSrc * self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE_URL]);
 }
 
+static void
+gst_jimmy_audio_src_handle_message (GstBin * bin, GstMessage * message)
+{
+  if (gst_jimmy_recovery_handle_message (GST_JIMMY_AUDIO_SRC (bin), message)) {
+    gst_message_unref (message);
+    return;
+  }
+  GST_BIN_CLASS (parent_class)->handle_message (bin, message);
+}
+
 static GstStateChangeReturn
 gst_jimmy_audio_src_change_state (GstElement * element,
     GstStateChange transition)
@@ -679,4 +689,6 @@ gst_jimmy_audio_src_class_init (GstJimmyAudioSrcClass * klass)
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_jimmy_audio_src_change_state);
+  GST_BIN_CLASS (klass)->handle_message =
+      GST_DEBUG_FUNCPTR (gst_jimmy_audio_src_handle_message);
 }

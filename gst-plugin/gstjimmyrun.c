@@ -145,7 +145,13 @@ make_audio_source (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
   }
 
   source = gst_jimmy_make_http_src (self, o, task->audio_url);
-  if (source == NULL || cache_dir == NULL)
+  if (source == NULL)
+    return NULL;
+  gst_jimmy_recovery_watch_source (self, source, FALSE, 0);
+  g_mutex_lock (&self->lock);
+  self->audio_network = TRUE;
+  g_mutex_unlock (&self->lock);
+  if (cache_dir == NULL)
     return source;
 
   writer = jimmy_cache_writer_new (cache_dir, task, &error);
@@ -278,6 +284,8 @@ typedef struct
   JimmyPollOptions *options;    /* (owned) */
   GCancellable *cancellable;    /* (owned) */
   Run *run;                     /* (owned) */
+  JimmyTaskUpdateFunc update;   /* (nullable) */
+  GAsyncReadyCallback done;
 } StartWait;
 
 static void
@@ -297,9 +305,9 @@ start_wait_in_poller (gpointer user_data)
   StartWait *start = user_data;
   Run *run = g_steal_pointer (&start->run);
 
-  jimmy_poller_wait_async (start->poller, start->options, on_task_update,
+  jimmy_poller_wait_async (start->poller, start->options, start->update,
       g_rc_box_acquire (run), (GDestroyNotify) run_release,
-      start->cancellable, on_wait_done, run);
+      start->cancellable, start->done, run);
   return G_SOURCE_REMOVE;
 }
 
@@ -412,6 +420,10 @@ gst_jimmy_run_prepare (GstJimmyAudioSrc * self)
   GST_OBJECT_UNLOCK (self);
   g_clear_pointer (&self->run_task, jimmy_task_free);
   g_clear_pointer (&self->run_cached_audio, g_free);
+  self->audio_network = FALSE;
+  self->bytes_received = 0;
+  self->recovering = FALSE;
+  self->recovered = FALSE;
   self->generation++;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -419,12 +431,15 @@ gst_jimmy_run_prepare (GstJimmyAudioSrc * self)
   return TRUE;
 }
 
-/* Hands the wait to the poller thread. */
+/* Hands a wait to the poller thread. */
 static void
-start_wait (GstJimmyAudioSrc * self, Run * run)
+start_wait_full (GstJimmyAudioSrc * self, Run * run,
+    JimmyTaskUpdateFunc update, GAsyncReadyCallback done)
 {
   StartWait *start = g_new0 (StartWait, 1);
 
+  start->update = update;
+  start->done = done;
   g_mutex_lock (&self->lock);
   start->poller = g_object_ref (self->poller);
   start->options = jimmy_poll_options_copy (self->options);
@@ -437,6 +452,79 @@ start_wait (GstJimmyAudioSrc * self, Run * run)
   g_main_context_invoke_full (jimmy_poller_get_main_context (start->poller),
       G_PRIORITY_DEFAULT, start_wait_in_poller, start,
       (GDestroyNotify) start_wait_free);
+}
+
+static void
+start_wait (GstJimmyAudioSrc * self, Run * run)
+{
+  start_wait_full (self, run, on_task_update, on_wait_done);
+}
+
+/* In the async pool: swaps in a source for the fresh audioUrl. */
+static void
+resume_audio (GstElement * element, gpointer user_data)
+{
+  Run *run = user_data;
+
+  if (!run_lock_if_current (run))
+    return;
+  gst_jimmy_recovery_resume (run->self);
+  GST_STATE_UNLOCK (run->self);
+}
+
+/* The re-poll for a fresh audioUrl is over (poller thread). */
+static void
+on_refresh_done (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  Run *run = user_data;
+  GstJimmyAudioSrc *self = run->self;
+  g_autoptr (JimmyTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+  JimmyPollFailure failure;
+
+  task = jimmy_poller_wait_finish (JIMMY_POLLER (source), result, &failure,
+      &error);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && run_lock_if_current (run)) {
+    if (task == NULL) {
+      g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+      gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
+          &failure);
+    } else {
+      GST_INFO_OBJECT (self, "fresh audioUrl for task %s", task->id);
+      gst_jimmy_audio_src_set_result (self, task);
+      g_mutex_lock (&self->lock);
+      g_clear_pointer (&self->run_task, jimmy_task_free);
+      self->run_task = g_steal_pointer (&task);
+      g_mutex_unlock (&self->lock);
+      gst_element_call_async (GST_ELEMENT_CAST (self), resume_audio,
+          g_rc_box_acquire (run), (GDestroyNotify) run_release);
+    }
+    GST_STATE_UNLOCK (self);
+  }
+  jimmy_poll_failure_clear (&failure);
+  run_release (run);
+}
+
+/**
+ * gst_jimmy_run_refresh_audio_url:
+ *
+ * Polls the task once more, for a fresh audioUrl after the media host
+ * refused the old one (an expired signed URL), then resumes the audio
+ * with it. Status messages are not posted again: the task is still
+ * completed. Returns at once; any thread.
+ */
+void
+gst_jimmy_run_refresh_audio_url (GstJimmyAudioSrc * self)
+{
+  Run *run;
+
+  g_mutex_lock (&self->lock);
+  run = run_new (self, self->generation);
+  g_mutex_unlock (&self->lock);
+
+  start_wait_full (self, run, NULL, on_refresh_done);
+  run_release (run);
 }
 
 /* In the async pool: reading and checking an entry is disk work. */
