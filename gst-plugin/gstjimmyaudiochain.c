@@ -135,26 +135,14 @@ on_decoded_pad (GstElement * decoder, GstPad * pad, GstJimmyAudioSrc * self)
 static void
 on_no_more_pads (GstElement * decoder, GstJimmyAudioSrc * self)
 {
-  g_autofree gchar *task_id = NULL;
-  g_autofree gchar *text = NULL;
   gboolean exposed;
 
   g_mutex_lock (&self->lock);
   exposed = self->audio_exposed;
   g_mutex_unlock (&self->lock);
 
-  if (exposed)
-    return;
-
-  task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
-      "The task's audio has no audio stream");
-  text = g_strdup_printf ("The audioUrl of task \"%s\" has no audio "
-      "stream GStreamer can decode; check the task's audio-url.", task_id);
-  gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_STREAM_ERROR,
-      GST_STREAM_ERROR_WRONG_TYPE, task_id, text,
-      "decodebin exposed no audio pad", NULL);
-  gst_jimmy_audio_src_preroll_done (self);
+  if (!exposed)
+    gst_jimmy_post_not_audio (self, NULL);
 }
 
 /**
@@ -181,6 +169,11 @@ gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, GstElement * source,
   if (decode) {
     g_signal_connect (parser, "pad-added", G_CALLBACK (on_decoded_pad), self);
     g_signal_connect (parser, "no-more-pads", G_CALLBACK (on_no_more_pads),
+        self);
+    g_signal_connect (parser, "autoplug-continue",
+        G_CALLBACK (gst_jimmy_on_autoplug_continue), self);
+  } else {
+    g_signal_connect (parser, "have-type", G_CALLBACK (gst_jimmy_on_have_type),
         self);
   }
 

@@ -63,6 +63,8 @@ struct _GstJimmyAudioSrc
   guint64 bytes_received;       /* audio bytes sent downstream so far */
   gboolean recovering;          /* re-polling after the media host refused */
   gboolean recovered;           /* already did, this run */
+  gboolean failure_posted;      /* the chain's failure was reported */
+  gchar *not_audio_type;        /* (nullable) web content found instead */
 };
 
 /* gstjimmyaudiosrc.c */
@@ -99,6 +101,20 @@ void gst_jimmy_run_start (GstJimmyAudioSrc *self);
 void gst_jimmy_run_stop (GstJimmyAudioSrc *self);
 
 void gst_jimmy_run_refresh_audio_url (GstJimmyAudioSrc *self);
+
+/* gstjimmychilderrors.c */
+gboolean gst_jimmy_child_errors_handle_message (GstJimmyAudioSrc *self,
+                                                GstMessage *message);
+void gst_jimmy_post_not_audio (GstJimmyAudioSrc *self,
+                               const gchar *media_type);
+gboolean gst_jimmy_on_autoplug_continue (GstElement *decoder,
+                                         GstPad *pad,
+                                         GstCaps *caps,
+                                         GstJimmyAudioSrc *self);
+void gst_jimmy_on_have_type (GstElement *typefind,
+                             guint probability,
+                             GstCaps *caps,
+                             GstJimmyAudioSrc *self);
 
 /* gstjimmyrecovery.c */
 gboolean gst_jimmy_recovery_handle_message (GstJimmyAudioSrc *self,

@@ -228,7 +228,11 @@ notify_result (GstJimmyAudioSrc * self)
 static void
 gst_jimmy_audio_src_handle_message (GstBin * bin, GstMessage * message)
 {
-  if (gst_jimmy_recovery_handle_message (GST_JIMMY_AUDIO_SRC (bin), message)) {
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (bin);
+
+  /* The expired-URL recovery first: it takes some errors back. */
+  if (gst_jimmy_recovery_handle_message (self, message)
+      || gst_jimmy_child_errors_handle_message (self, message)) {
     gst_message_unref (message);
     return;
   }
@@ -489,6 +493,7 @@ gst_jimmy_audio_src_finalize (GObject * object)
   g_free (self->run_cache_dir);
   g_free (self->run_cached_audio);
   g_clear_pointer (&self->run_task, jimmy_task_free);
+  g_free (self->not_audio_type);
   g_free (self->status);
   g_free (self->model_id);
   g_free (self->audio_url);

@@ -55,6 +55,7 @@ post_refused_again (GstJimmyAudioSrc * self, guint status)
   JimmyPollFailure failure = { .http_status = status };
 
   gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_RESOURCE_ERROR,
+      status == 410 ? GST_RESOURCE_ERROR_NOT_FOUND :
       GST_RESOURCE_ERROR_NOT_AUTHORIZED, task_id, text, NULL, &failure);
 }
 
@@ -147,6 +148,14 @@ on_source_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
     guint64 end = GST_BUFFER_OFFSET_IS_VALID (buffer) ?
         GST_BUFFER_OFFSET (buffer) + gst_buffer_get_size (buffer) : 0;
+
+    /* The resumed bytes continue the stream: a DISCONT would make the
+     * decoder drain and reset at the join. */
+    if (watch->resumed && GST_BUFFER_IS_DISCONT (buffer)) {
+      buffer = gst_buffer_make_writable (buffer);
+      GST_BUFFER_FLAG_UNSET (buffer, GST_BUFFER_FLAG_DISCONT);
+      GST_PAD_PROBE_INFO_DATA (info) = buffer;
+    }
 
     g_mutex_lock (&self->lock);
     self->bytes_received = end > 0 ? end :

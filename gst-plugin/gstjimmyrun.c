@@ -424,6 +424,8 @@ gst_jimmy_run_prepare (GstJimmyAudioSrc * self)
   self->bytes_received = 0;
   self->recovering = FALSE;
   self->recovered = FALSE;
+  self->failure_posted = FALSE;
+  g_clear_pointer (&self->not_audio_type, g_free);
   self->generation++;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();

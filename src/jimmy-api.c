@@ -58,13 +58,23 @@ is_http_scheme (const char *scheme)
 }
 
 /* GUri takes hosts such as "" (http:///x), "a b" or "a\nb" without
- * complaint, so check the host ourselves. */
+ * complaint, so check the host ourselves: letters, digits, "-._~", and
+ * ':' for IPv6. */
 static gboolean
 has_usable_host (GUri *uri)
 {
   const char *host = g_uri_get_host (uri);
 
-  return host != NULL && host[0] != '\0' && !has_control_or_space (host);
+  const char *p;
+
+  if (host == NULL || host[0] == '\0')
+    return FALSE;
+  /* GUri decodes the host: "%3F" becomes '?', which would then move the
+   * task id into a query. A DNS name or an IP address needs none of it. */
+  for (p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("-._~:", *p) == NULL)
+      return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -136,7 +146,9 @@ set_invalid_api_url (GError **error, const char *shown_url,
 static gboolean
 check_api_uri (GUri *uri, GError **error)
 {
-  g_autofree char *shown = describe_uri (uri);
+  /* Without a host GUri cannot print some paths ("//…"): say that. */
+  g_autofree char *shown = g_uri_get_host (uri) != NULL ?
+      describe_uri (uri) : g_strdup ("(a URL without a host)");
 
   if (!is_http_scheme (g_uri_get_scheme (uri))) {
     return set_invalid_api_url (error, shown, "is not an http or https URL",
@@ -206,12 +218,14 @@ jimmy_api_parse_api_url (const char *api_url, GError **error)
     g_autofree char *shown = describe_unparsed_url (api_url);
     g_autofree char *problem = NULL;
 
-    /* GUri's message may quote the URL, so it is held back with it. */
-    if (strchr (api_url, '@') != NULL)
+    /* GUri's message may quote the URL, so it is held back with it; and
+     * it quotes it raw, so it is made printable like any setting. */
+    if (strchr (api_url, '@') != NULL) {
       problem = g_strdup ("is not a valid URL");
-    else
-      problem = g_strdup_printf ("is not a valid URL (%s)",
-          local_error->message);
+    } else {
+      g_autofree char *reason = jimmy_text_quote (local_error->message, -1);
+      problem = g_strdup_printf ("is not a valid URL (%s)", reason);
+    }
 
     set_invalid_api_url (error, shown, problem, API_URL_ADVICE);
     return NULL;

@@ -61,6 +61,7 @@ typedef struct {
   const char *api_base_url;     /* where redirect-same points */
   const char *media_base_url;   /* where audioUrl/subtitleFile point */
   gboolean has_subtitles;
+  const char *audio_token;      /* (nullable): audioUrl's ?token= */
   GHashTable *bodies;           /* name → JimmyMockBody, for body-NAME */
 } JimmyMockTaskInfo;
 
@@ -70,6 +71,10 @@ JimmyMockReply *jimmy_mock_reply_new_error (guint status, gint64 code,
     const char *msg);
 JimmyMockReply *jimmy_mock_reply_new_for_step (const JimmyMockStep * step,
     const JimmyMockTaskInfo * task);
+JimmyMockReply *jimmy_mock_reply_new_media_page (guint status,
+    const char *summary);
+JimmyMockReply *jimmy_mock_reply_new_denied (const char *message,
+    const char *summary);
 void jimmy_mock_reply_set_header (JimmyMockReply * reply, const char *name,
     const char *value);
 void jimmy_mock_reply_free (JimmyMockReply * reply);

@@ -162,10 +162,16 @@ add_completed_members (JsonBuilder * builder, const JimmyMockTaskInfo * task,
   g_autofree char *audio_url = media_url (task, "mp3");
 
   add_string_member (builder, "modelId", TASK_MODEL_ID);
-  if (audio == AUDIO_SERVED)
+  if (audio == AUDIO_SERVED && task->audio_token != NULL) {
+    g_autofree char *signed_url = g_strdup_printf ("%s?token=%s", audio_url,
+        task->audio_token);
+
+    add_string_member (builder, "audioUrl", signed_url);
+  } else if (audio == AUDIO_SERVED) {
     add_string_member (builder, "audioUrl", audio_url);
-  else if (audio == AUDIO_NOT_HTTP)
+  } else if (audio == AUDIO_NOT_HTTP) {
     add_string_member (builder, "audioUrl", "ftp://127.0.0.1/audio.mp3");
+  }
   if (task->has_subtitles) {
     g_autofree char *srt_url = media_url (task, "srt");
 
@@ -348,6 +354,47 @@ canned_body_reply (const JimmyMockStep * step, const JimmyMockTaskInfo * task)
   reply->status = SOUP_STATUS_OK;
   reply->content_type = g_strdup (body->content_type);
   reply->body = g_bytes_ref (body->bytes);
+  return reply;
+}
+
+/* What a web server or CDN answers instead of the audio: an HTML page
+ * for @status (200 for a page served as if it were the file). */
+JimmyMockReply *
+jimmy_mock_reply_new_media_page (guint status, const char *summary)
+{
+  JimmyMockReply *reply = jimmy_mock_reply_new (JIMMY_MOCK_REPLY_RESPOND,
+      summary);
+  g_autofree char *title = NULL;
+  char *page;
+
+  if (status == SOUP_STATUS_OK)
+    title = g_strdup ("Sign in to download");
+  else
+    title = g_strdup_printf ("%u %s", status,
+        jimmy_mock_status_phrase (status));
+  page = g_strdup_printf ("<!DOCTYPE html>\n<html><head><title>%s</title>"
+      "</head><body><h1>%s</h1><p>jimmy-mock-server</p></body></html>\n",
+      title, title);
+
+  reply->status = status;
+  reply->content_type = g_strdup ("text/html; charset=utf-8");
+  reply->body = g_bytes_new_take (page, strlen (page));
+  return reply;
+}
+
+/* 403 as an object store answers a signed URL it refuses. */
+JimmyMockReply *
+jimmy_mock_reply_new_denied (const char *message, const char *summary)
+{
+  JimmyMockReply *reply = jimmy_mock_reply_new (JIMMY_MOCK_REPLY_RESPOND,
+      summary);
+  char *body = g_markup_printf_escaped ("<?xml version=\"1.0\" "
+      "encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>"
+      "<Message>%s</Message></Error>\n", message);
+
+  reply->status = SOUP_STATUS_FORBIDDEN;
+  reply->content_type = g_strdup ("application/xml");
+  reply->body = g_bytes_new_take (body, strlen (body));
   return reply;
 }
 

@@ -54,4 +54,24 @@ void jimmy_mock_cursor_free (JimmyMockCursor * cursor);
 gboolean jimmy_mock_cursor_is_from_default (const JimmyMockCursor * cursor);
 const JimmyMockStep *jimmy_mock_cursor_next (JimmyMockCursor * cursor);
 
+/* What jimmy_mock_server_set_media_fault() does to GET /media/<id>.mp3;
+ * the grammar is described in jimmy-mock-server.c. */
+typedef enum {
+  JIMMY_MOCK_MEDIA_FAULT_NONE,
+  JIMMY_MOCK_MEDIA_FAULT_HTTP,          /* @value: the status */
+  JIMMY_MOCK_MEDIA_FAULT_RESET,         /* @value: bytes before the cut */
+  JIMMY_MOCK_MEDIA_FAULT_HTML,
+  JIMMY_MOCK_MEDIA_FAULT_EMPTY,
+  JIMMY_MOCK_MEDIA_FAULT_TRUNCATE,      /* @value: bytes kept */
+} JimmyMockMediaFaultKind;
+
+typedef struct {
+  JimmyMockMediaFaultKind kind;
+  guint value;
+  gboolean first_only;          /* RESET: the first request only */
+} JimmyMockMediaFault;
+
+gboolean jimmy_mock_media_fault_parse (const char *text,
+    JimmyMockMediaFault * fault, GError ** error);
+
 G_END_DECLS

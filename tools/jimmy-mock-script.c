@@ -265,3 +265,63 @@ jimmy_mock_script_validate (const char *script, GError ** error)
 
   return steps != NULL;
 }
+
+/* ------------------------------------------------------------------------
+ * Media faults
+ * --------------------------------------------------------------------- */
+
+/* Returns: TRUE if @text is "<prefix><number in [min, max]>". */
+static gboolean
+parse_numbered (const char *text, const char *prefix, guint min, guint max,
+    guint * out)
+{
+  return g_str_has_prefix (text, prefix) &&
+      parse_number (text + strlen (prefix), min, max, out);
+}
+
+/**
+ * jimmy_mock_media_fault_parse:
+ * @text: (nullable): a media fault, as documented for
+ *   jimmy_mock_server_set_media_fault(); %NULL or "none" for none
+ * @fault: (out caller-allocates): where to store it
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if @text is a media fault; @fault is left alone if not
+ */
+gboolean
+jimmy_mock_media_fault_parse (const char *text, JimmyMockMediaFault * fault,
+    GError ** error)
+{
+  JimmyMockMediaFault parsed = { JIMMY_MOCK_MEDIA_FAULT_NONE, 0, FALSE };
+
+  if (text == NULL || strcmp (text, "none") == 0) {
+    /* Nothing: serve the file. */
+  } else if (strcmp (text, "html") == 0) {
+    parsed.kind = JIMMY_MOCK_MEDIA_FAULT_HTML;
+  } else if (strcmp (text, "empty") == 0) {
+    parsed.kind = JIMMY_MOCK_MEDIA_FAULT_EMPTY;
+  } else if (strlen (text) == strlen ("http-NNN") &&
+      parse_numbered (text, "http-", 400, 599, &parsed.value)) {
+    parsed.kind = JIMMY_MOCK_MEDIA_FAULT_HTTP;
+  } else if (parse_numbered (text, "reset-after-", 0, G_MAXUINT,
+          &parsed.value)) {
+    parsed.kind = JIMMY_MOCK_MEDIA_FAULT_RESET;
+    parsed.first_only = TRUE;
+  } else if (parse_numbered (text, "reset-always-after-", 0, G_MAXUINT,
+          &parsed.value)) {
+    parsed.kind = JIMMY_MOCK_MEDIA_FAULT_RESET;
+  } else if (parse_numbered (text, "truncate-", 0, G_MAXUINT,
+          &parsed.value)) {
+    parsed.kind = JIMMY_MOCK_MEDIA_FAULT_TRUNCATE;
+  } else {
+    g_set_error (error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT,
+        "Invalid media fault \"%s\": expected none, http-NNN (400-599), "
+        "reset-after-N, reset-always-after-N, html, empty or truncate-N",
+        text);
+    return FALSE;
+  }
+
+  *fault = parsed;
+  return TRUE;
+}

@@ -35,6 +35,9 @@ typedef struct {
   char *subtitles;
   char *media_base_url;
   char **bodies;
+  char *media_fault;
+  gint64 media_expiry;
+  gint media_expiry_tokens;
 } Options;
 
 static void
@@ -48,6 +51,7 @@ options_clear (Options * options)
   g_free (options->subtitles);
   g_free (options->media_base_url);
   g_strfreev (options->bodies);
+  g_free (options->media_fault);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear);
@@ -93,6 +97,33 @@ static const char description[] =
     "  GET /media/NAME.mp3              the media file (Range supported)\n"
     "  GET /media/NAME.srt              the subtitles, with --subtitles\n"
     "\n"
+    "Media faults (--media-fault F), for every GET /media/NAME.mp3:\n"
+    "    none          serve the file (the default)\n"
+    "    http-NNN      HTTP status NNN (400-599) with a small HTML page\n"
+    "    reset-after-N the first request only: headers announcing the\n"
+    "                  whole file (or range), N bytes of it, then the\n"
+    "                  connection is closed; later requests (a retry with\n"
+    "                  Range) get the file\n"
+    "    reset-always-after-N  the same for every request, Range requests\n"
+    "                  included: each stops N bytes after its start\n"
+    "    html          HTTP 200 with an HTML page (text/html)\n"
+    "    empty         HTTP 200 with a zero-byte body\n"
+    "    truncate-N    HTTP 200 with only the first N bytes of the file,\n"
+    "                  Content-Length N: truncated, served as complete\n"
+    "\n"
+    "Signed URLs (--media-expiry BYTES):\n"
+    "  Completed tasks carry audioUrl with ?token=TOKEN, a fresh token in\n"
+    "  every answer. Each token serves BYTES bytes of audio in all: the\n"
+    "  response that crosses that is cut there (connection closed), and\n"
+    "  later requests with the token, or without one, get HTTP 403. 0\n"
+    "  expires every token at once. --media-expiry-tokens N limits only\n"
+    "  the first N tokens requested; later ones never expire (0 bytes and\n"
+    "  1 token: the first audioUrl is expired, a re-poll's plays).\n"
+    "  With --media-base-url pointing at another jimmy-mock-server, give\n"
+    "  both the same --media-expiry: this server issues the tokens, the\n"
+    "  media host enforces them. The request log on stderr names each\n"
+    "  token.\n"
+    "\n"
     "Environment:\n"
     "  JIMMY_MOCK_API_KEY  the API key, when --api-key is not given\n";
 
@@ -125,6 +156,14 @@ parse_options (int *argc, char ***argv, Options * options, GError ** error)
     {"media-base-url", 0, 0, G_OPTION_ARG_STRING, &options->media_base_url,
         "Origin for audioUrl and subtitleFile (default: this server)",
         "URL"},
+    {"media-fault", 0, 0, G_OPTION_ARG_STRING, &options->media_fault,
+        "Break every /media/*.mp3 request one way (see below)", "F"},
+    {"media-expiry", 0, 0, G_OPTION_ARG_INT64, &options->media_expiry,
+        "Signed audioUrls, each serving BYTES bytes before it expires "
+          "(default -1: unsigned)", "BYTES"},
+    {"media-expiry-tokens", 0, 0, G_OPTION_ARG_INT,
+          &options->media_expiry_tokens,
+        "Only the first N tokens requested expire (default 0: all)", "N"},
     {NULL}
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -147,6 +186,16 @@ parse_options (int *argc, char ***argv, Options * options, GError ** error)
   if (options->port < 0 || options->port > G_MAXUINT16) {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
         "--port must be between 0 and 65535, not %d", options->port);
+    return FALSE;
+  }
+  if (options->media_expiry < -1) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--media-expiry must be -1 (off) or a number of bytes");
+    return FALSE;
+  }
+  if (options->media_expiry_tokens < 0) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--media-expiry-tokens must not be negative");
     return FALSE;
   }
   if (options->delay_ms < 0) {
@@ -259,6 +308,14 @@ configure (JimmyMockServer * server, const Options * options, GError ** error)
       !set_subtitles (server, options->subtitles, error))
     return FALSE;
 
+  if (!jimmy_mock_server_set_media_fault (server, options->media_fault,
+          error)) {
+    g_prefix_error (error, "--media-fault: ");
+    return FALSE;
+  }
+  jimmy_mock_server_set_media_expiry (server, options->media_expiry);
+  jimmy_mock_server_set_media_expiry_tokens (server,
+      options->media_expiry_tokens);
   jimmy_mock_server_set_api_key (server, options->api_key);
   jimmy_mock_server_set_delay (server, options->delay_ms);
   jimmy_mock_server_set_media_base_url (server, options->media_base_url);
@@ -288,7 +345,7 @@ quit_cb (gpointer user_data)
 int
 main (int argc, char **argv)
 {
-  g_auto (Options) options = { 0 };
+  g_auto (Options) options = {.media_expiry = -1 };
   g_autoptr(JimmyMockServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;

@@ -23,10 +23,67 @@
  *   redirect costs two steps: the `redirect-same` and the one answered
  *   after it.
  * - `GET /media/<anything>.mp3`: the media file, with `Range` support.
- *   Never needs the API key, never delayed.
+ *   Never needs the API key, never delayed; broken on purpose by a media
+ *   fault, and signed by a token when URLs expire (both below).
  * - `GET /media/<anything>.srt`: the subtitles, if set.
  *
  * Anything else answers 404.
+ *
+ * ## Media faults
+ *
+ * jimmy_mock_server_set_media_fault() (`--media-fault F`) breaks every
+ * `GET` and `HEAD` of `/media/<anything>.mp3` one way:
+ *
+ * - `none` (or %NULL): the file, normally.
+ * - `http-NNN`: status NNN (400–599) with a small HTML page
+ *   (`text/html`), e.g. `http-404`, `http-403`, `http-410`.
+ * - `reset-after-N`: the **first** `GET` only (the first after the fault
+ *   is set): headers announcing the whole response (`Content-Length`;
+ *   206 and `Content-Range` for a Range request), then only its first N
+ *   bytes, then the connection is closed: a connection reset mid-stream.
+ *   Later requests, such as souphttpsrc's retry with `Range: bytes=N-`,
+ *   get the file normally.
+ * - `reset-always-after-N`: the same for **every** `GET`, Range requests
+ *   included: each response stops N bytes after where it started.
+ * - `html`: 200, `text/html`, an HTML page instead of the audio.
+ * - `empty`: 200, `audio/mpeg`, a zero-byte body.
+ * - `truncate-N`: 200, `audio/mpeg`, only the first N bytes of the file
+ *   with `Content-Length: N`: a truncated file served as if complete
+ *   (Range requests are answered against those N bytes).
+ *
+ * A cut applies to a whole-file or single-range `GET`; a request for
+ * several ranges is answered whole. The response is written on the stolen
+ * connection without blocking the server thread.
+ *
+ * ## Signed URLs that expire
+ *
+ * jimmy_mock_server_set_media_expiry() (`--media-expiry BYTES`) imitates
+ * an object store's signed URLs, whose lifetime is counted here in bytes
+ * so that tests can expire one at an exact position:
+ *
+ * - As the API: every answer with a completed task carries
+ *   `audioUrl` = `…/media/<id>.mp3?token=<token>`, a fresh token for
+ *   every answer (`t<serial>-<random hex>`), so a re-poll gets a new URL.
+ * - As the media host: a `GET /media/<id>.mp3` needs a `token`; none is a
+ *   403. Each token is served normally until it has served the set
+ *   number of bytes in total (body bytes counted as written). The
+ *   response that would cross that limit is cut exactly at it, as for
+ *   `reset-after-N`, and is charged the whole limit at once; every later
+ *   request with that token gets 403 with an XML body (`AccessDenied`,
+ *   "Request has expired"), as an expired signed URL does. 0 bytes means
+ *   every token is expired from its first request.
+ *
+ * The media host does not check that a token was issued: any token it has
+ * not seen yet is fresh. jimmy_mock_server_set_media_expiry_tokens()
+ * (`--media-expiry-tokens N`) limits only the first N distinct tokens
+ * the media host sees, so a test can expire the first audioUrl and not
+ * the one a re-poll gets. With two servers (API and media on different
+ * origins, as the element tests run them), set the expiry on both: the
+ * API issues tokens, the media host enforces them. A refused token is
+ * refused before any media fault applies; a fault (a `reset-after-N`, a
+ * `truncate-N`) applies to what a valid token is served. The request log
+ * keeps each request's query (#JimmyMockRequest.query), so a test can
+ * tell which token a request used; the `request-served` summary names it.
  *
  * A status script is a comma-separated list of steps `token[:count]`. A
  * step answers `count` polls (default 1), then the next step takes over;
@@ -132,6 +189,12 @@ struct _JimmyMockServer
   GPtrArray *requests;          /* (owned) (element-type JimmyMockRequest) */
   guint64 bytes_streamed;       /* body bytes `trickle`/`flood` wrote */
   guint streams_ended;          /* `trickle`/`flood` responses ended */
+  JimmyMockMediaFault media_fault;
+  gboolean media_fault_used;    /* a first-only fault has struck */
+  gint64 media_expiry;          /* bytes per signed URL, -1: unsigned */
+  guint expiring_tokens;        /* how many tokens expire, 0: all */
+  guint token_serial;           /* tokens issued so far */
+  GHashTable *tokens;           /* (owned): token → TokenState */
 
   /* Set by stop, read by the server thread's loop. */
   gint quit;
@@ -139,6 +202,7 @@ struct _JimmyMockServer
   /* Server thread only. */
   GPtrArray *pending;           /* (owned) (element-type Pending) */
   GPtrArray *streams;           /* (owned) (element-type Stream) */
+  GPtrArray *cut_writes;        /* (owned) (element-type CutWrite) */
 };
 
 G_DEFINE_TYPE (JimmyMockServer, jimmy_mock_server, G_TYPE_OBJECT);
@@ -161,6 +225,7 @@ jimmy_mock_request_free (JimmyMockRequest * request)
   g_free (request->path);
   g_free (request->authorization);
   g_free (request->range);
+  g_free (request->query);
   g_free (request);
 }
 
@@ -174,6 +239,7 @@ request_copy (const JimmyMockRequest * request)
   copy->authorization = g_strdup (request->authorization);
   copy->range = g_strdup (request->range);
   copy->time_us = request->time_us;
+  copy->query = g_strdup (request->query);
   return copy;
 }
 
@@ -187,9 +253,11 @@ emit_served (JimmyMockServer * self, SoupServerMessage * msg, guint status,
 {
   GUri *uri = soup_server_message_get_uri (msg);
   const char *path = uri ? g_uri_get_path (uri) : "(no uri)";
+  const char *query = uri ? g_uri_get_query (uri) : NULL;
   const char *method = soup_server_message_get_method (msg);
 
-  g_debug ("%s %s -> %u %s", method, path, status, summary);
+  g_debug ("%s %s%s%s -> %u %s", method, path, query ? "?" : "",
+      query ? query : "", status, summary);
   g_signal_emit (self, signals[SIGNAL_REQUEST_SERVED], 0, method, path,
       status, summary);
 }
@@ -549,6 +617,7 @@ static JimmyMockReply *
 next_reply_locked (JimmyMockServer * self, const char *task_id)
 {
   JimmyMockCursor *cursor = g_hash_table_lookup (self->tasks, task_id);
+  g_autofree char *token = NULL;
   JimmyMockTaskInfo task = {
     .id = task_id,
     .model = self->model,
@@ -559,6 +628,13 @@ next_reply_locked (JimmyMockServer * self, const char *task_id)
     .has_subtitles = self->subtitles != NULL,
     .bodies = self->bodies,
   };
+
+  /* A fresh signed URL in every answer: a re-poll gets a new one. */
+  if (self->media_expiry >= 0) {
+    token = g_strdup_printf ("t%u-%08x", ++self->token_serial,
+        g_random_int ());
+    task.audio_token = token;
+  }
 
   if (cursor == NULL && self->default_steps != NULL) {
     cursor = jimmy_mock_cursor_new (self->default_steps, TRUE);
@@ -647,19 +723,329 @@ handle_api (JimmyMockServer * self, SoupServerMessage * msg,
 }
 
 /* ------------------------------------------------------------------------
+ * Server thread: responses cut short on purpose
+ * --------------------------------------------------------------------- */
+
+/* A response written by hand on a stolen connection: a head announcing
+ * the whole body, only part of that body, then the connection is closed,
+ * as when a server or the network drops it mid-stream. Written
+ * asynchronously, so a client that reads slowly never stalls the server
+ * thread; stop cancels what is still being written. */
+typedef struct {
+  JimmyMockServer *self;        /* (unowned): stop drains every CutWrite */
+  GIOStream *stream;            /* (owned) */
+  GBytes *data;                 /* (owned) the head and the body's start */
+  GCancellable *cancellable;    /* (owned) */
+} CutWrite;
+
+static void
+cut_write_free (CutWrite * cut)
+{
+  g_io_stream_close (cut->stream, NULL, NULL);
+  g_object_unref (cut->stream);
+  g_bytes_unref (cut->data);
+  g_object_unref (cut->cancellable);
+  g_free (cut);
+}
+
+static void
+cut_write_done_cb (GObject * source, GAsyncResult * result,
+    gpointer user_data)
+{
+  CutWrite *cut = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A client that went away already is no concern of ours. */
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result,
+          NULL, &error))
+    g_debug ("cut response not written whole: %s", error->message);
+  /* Closes the connection: the cut. */
+  g_ptr_array_remove_fast (cut->self->cut_writes, cut);
+}
+
+/* Answers @status with a head announcing @length bytes of @bytes from
+ * @start (a 206 says which with Content-Range), then sends only the first
+ * @cut of them and closes the connection. */
+static void
+cut_response (JimmyMockServer * self, SoupServerMessage * msg, guint status,
+    const char *content_type, GBytes * bytes, gsize start, gsize length,
+    gsize cut, const char *summary)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  g_autoptr(GString) data = g_string_new (NULL);
+  const guint8 *body = g_bytes_get_data (bytes, NULL);
+  CutWrite *write;
+
+  emit_served (self, msg, status, summary);
+  if (stream == NULL)
+    return;
+
+  g_string_append_printf (data, "HTTP/1.1 %u %s\r\n"
+      "Content-Type: %s\r\n"
+      "Accept-Ranges: bytes\r\n"
+      "Content-Length: %" G_GSIZE_FORMAT "\r\n", status,
+      jimmy_mock_status_phrase (status), content_type, length);
+  if (status == SOUP_STATUS_PARTIAL_CONTENT)
+    g_string_append_printf (data, "Content-Range: bytes %" G_GSIZE_FORMAT
+        "-%" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT "\r\n", start,
+        start + length - 1, g_bytes_get_size (bytes));
+  g_string_append (data, "\r\n");
+  g_string_append_len (data, (const char *) body + start, MIN (cut, length));
+
+  write = g_new0 (CutWrite, 1);
+  write->self = self;
+  write->stream = g_steal_pointer (&stream);
+  write->cancellable = g_cancellable_new ();
+  write->data = g_bytes_new (data->str, data->len);
+  g_ptr_array_add (self->cut_writes, write);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream
+      (write->stream), g_bytes_get_data (write->data, NULL),
+      g_bytes_get_size (write->data), G_PRIORITY_DEFAULT, write->cancellable,
+      cut_write_done_cb, write);
+}
+
+/* Cancels every cut response still being written and waits for them:
+ * their connections are closed. */
+static void
+drain_cut_writes (JimmyMockServer * self, GMainContext * context)
+{
+  guint i;
+
+  for (i = 0; i < self->cut_writes->len; i++) {
+    CutWrite *write = g_ptr_array_index (self->cut_writes, i);
+
+    g_cancellable_cancel (write->cancellable);
+  }
+  while (self->cut_writes->len > 0)
+    g_main_context_iteration (context, TRUE);
+}
+
+/* ------------------------------------------------------------------------
  * Server thread: media
  * --------------------------------------------------------------------- */
 
-static void
-handle_media (JimmyMockServer * self, SoupServerMessage * msg,
-    const char *name)
+typedef enum {
+  RANGE_WHOLE,                  /* no Range: 200 with every byte */
+  RANGE_ONE,                    /* one satisfiable range: 206 */
+  RANGE_OTHER,                  /* several, or unsatisfiable: libsoup's */
+} RangeKind;
+
+static RangeKind
+requested_range (SoupServerMessage * msg, gsize total, gsize * start,
+    gsize * length)
 {
-  const char *method = soup_server_message_get_method (msg);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JimmyMockReply) reply = NULL;
-  const char *content_type = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupRange *ranges = NULL;
+  RangeKind kind = RANGE_OTHER;
+  int n = 0;
+
+  if (!soup_message_headers_get_ranges (headers, total, &ranges, &n)) {
+    *start = 0;
+    *length = total;
+    return RANGE_WHOLE;
+  }
+  if (n == 1 && ranges[0].start >= 0 && ranges[0].start <= ranges[0].end
+      && (gsize) ranges[0].end < total) {
+    *start = ranges[0].start;
+    *length = ranges[0].end - ranges[0].start + 1;
+    kind = RANGE_ONE;
+  }
+  soup_message_headers_free_ranges (headers, ranges);
+  return kind;
+}
+
+/* A token the media host has seen. */
+typedef struct {
+  guint64 served;               /* body bytes, counted as written */
+  gboolean expires;             /* FALSE: past expiring_tokens, no limit */
+} TokenState;
+
+/* Called with the lock held. */
+static void
+add_token_bytes_locked (JimmyMockServer * self, const char *token,
+    guint64 n)
+{
+  TokenState *state = g_hash_table_lookup (self->tokens, token);
+
+  if (state != NULL)
+    state->served += n;
+}
+
+/* What a signed URL may still serve, in @remaining (G_MAXUINT64: no
+ * limit); or the 403 that refuses it. A token seen for the first time is
+ * fresh, and expires if it is among the first expiring_tokens. Called
+ * with the lock held. */
+static JimmyMockReply *
+check_token_locked (JimmyMockServer * self, const char *token,
+    guint64 * remaining)
+{
+  g_autofree char *summary = NULL;
+  TokenState *state;
+
+  if (token == NULL)
+    return jimmy_mock_reply_new_denied ("Request is not signed",
+        "unsigned URL (no token)");
+
+  state = g_hash_table_lookup (self->tokens, token);
+  if (state == NULL) {
+    state = g_new0 (TokenState, 1);
+    state->expires = self->expiring_tokens == 0 ||
+        g_hash_table_size (self->tokens) < self->expiring_tokens;
+    g_hash_table_insert (self->tokens, g_strdup (token), state);
+  }
+  if (!state->expires) {
+    *remaining = G_MAXUINT64;
+    return NULL;
+  }
+  if (state->served >= (guint64) self->media_expiry) {
+    summary = g_strdup_printf ("token %s expired", token);
+    return jimmy_mock_reply_new_denied ("Request has expired", summary);
+  }
+  *remaining = self->media_expiry - state->served;
+  return NULL;
+}
+
+/* The fault for this request, spending a first-only one. Called with the
+ * lock held. */
+static JimmyMockMediaFault
+take_fault_locked (JimmyMockServer * self, gboolean is_get)
+{
+  JimmyMockMediaFault fault = self->media_fault;
+
+  /* Only a body can be cut. */
+  if (fault.kind == JIMMY_MOCK_MEDIA_FAULT_RESET && !is_get)
+    fault.kind = JIMMY_MOCK_MEDIA_FAULT_NONE;
+  if (fault.first_only && fault.kind != JIMMY_MOCK_MEDIA_FAULT_NONE) {
+    if (self->media_fault_used)
+      fault.kind = JIMMY_MOCK_MEDIA_FAULT_NONE;
+    self->media_fault_used = TRUE;
+  }
+  return fault;
+}
+
+typedef struct {
+  JimmyMockServer *self;        /* (unowned): messages end before stop */
+  char *token;                  /* (owned) */
+} TokenCounter;
+
+static void
+token_counter_free (gpointer data, GClosure * closure)
+{
+  TokenCounter *counter = data;
+
+  g_free (counter->token);
+  g_free (counter);
+}
+
+static void
+token_wrote_data_cb (SoupServerMessage * msg, guint size, gpointer user_data)
+{
+  TokenCounter *counter = user_data;
+
+  g_mutex_lock (&counter->self->lock);
+  add_token_bytes_locked (counter->self, counter->token, size);
+  g_mutex_unlock (&counter->self->lock);
+}
+
+/* Serves @bytes, or only the first @limit bytes of what the request asks
+ * for, as a cut response. @token: (nullable): the signed URL's, charged
+ * with what is sent. */
+static void
+serve_media (JimmyMockServer * self, SoupServerMessage * msg, GBytes * bytes,
+    const char *content_type, const char *token, guint64 limit)
+{
+  g_autofree char *summary = NULL;
   SoupMessageHeaders *headers;
   SoupMessageBody *body;
+  gsize start = 0, length = 0;
+  RangeKind range = RANGE_OTHER;
+
+  if (limit != G_MAXUINT64)
+    range = requested_range (msg, g_bytes_get_size (bytes), &start, &length);
+
+  if (range != RANGE_OTHER && limit < length) {
+    summary = g_strdup_printf ("%s, cut after %" G_GUINT64_FORMAT " of %"
+        G_GSIZE_FORMAT " bytes%s%s", content_type, limit, length,
+        token ? ", token " : "", token ? token : "");
+    if (token != NULL) {
+      g_mutex_lock (&self->lock);
+      add_token_bytes_locked (self, token, limit);
+      g_mutex_unlock (&self->lock);
+    }
+    cut_response (self, msg, range == RANGE_ONE ?
+        SOUP_STATUS_PARTIAL_CONTENT : SOUP_STATUS_OK, content_type, bytes,
+        start, length, limit, summary);
+    return;
+  }
+
+  if (token != NULL) {
+    TokenCounter *counter = g_new0 (TokenCounter, 1);
+
+    counter->self = self;
+    counter->token = g_strdup (token);
+    g_signal_connect_data (msg, "wrote-body-data",
+        G_CALLBACK (token_wrote_data_cb), counter, token_counter_free, 0);
+    summary = g_strdup_printf ("%s, token %s", content_type, token);
+  }
+
+  /* libsoup turns a complete body into 206/416 by itself when the
+   * request has a Range header (one range, or multipart/byteranges). */
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  headers = soup_server_message_get_response_headers (msg);
+  soup_message_headers_set_content_type (headers, content_type, NULL);
+  soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
+  body = soup_server_message_get_response_body (msg);
+  /* libsoup refuses empty chunks; an empty body is just complete. */
+  if (g_bytes_get_size (bytes) > 0)
+    soup_message_body_append_bytes (body, bytes);
+  soup_message_body_complete (body);
+  g_object_set_data_full (G_OBJECT (msg), SUMMARY_KEY,
+      summary ? g_steal_pointer (&summary) : g_strdup (content_type), g_free);
+}
+
+/* The audio as a media fault changes it, or NULL when the fault answers
+ * something else (set in @reply). */
+static GBytes *
+apply_fault (const JimmyMockMediaFault * fault, GBytes * audio,
+    JimmyMockReply ** reply, guint64 * limit)
+{
+  gsize size = g_bytes_get_size (audio);
+
+  switch (fault->kind) {
+    case JIMMY_MOCK_MEDIA_FAULT_NONE:
+      break;
+    case JIMMY_MOCK_MEDIA_FAULT_HTTP:
+      *reply = jimmy_mock_reply_new_media_page (fault->value,
+          "media fault: http");
+      return NULL;
+    case JIMMY_MOCK_MEDIA_FAULT_HTML:
+      *reply = jimmy_mock_reply_new_media_page (SOUP_STATUS_OK,
+          "media fault: html");
+      return NULL;
+    case JIMMY_MOCK_MEDIA_FAULT_EMPTY:
+      return g_bytes_new (NULL, 0);
+    case JIMMY_MOCK_MEDIA_FAULT_TRUNCATE:
+      return g_bytes_new_from_bytes (audio, 0, MIN (fault->value, size));
+    case JIMMY_MOCK_MEDIA_FAULT_RESET:
+      *limit = MIN (*limit, fault->value);
+      break;
+  }
+  return g_bytes_ref (audio);
+}
+
+static void
+handle_media (JimmyMockServer * self, SoupServerMessage * msg,
+    const char *name, GHashTable * query)
+{
+  const char *method = soup_server_message_get_method (msg);
+  const char *token = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) served = NULL;
+  g_autoptr(JimmyMockReply) reply = NULL;
+  const char *content_type = NULL;
+  JimmyMockMediaFault fault = { JIMMY_MOCK_MEDIA_FAULT_NONE, 0, FALSE };
+  guint64 limit = G_MAXUINT64;
+  gboolean is_audio = FALSE;
 
   if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD) {
     reply = jimmy_mock_reply_new_error (SOUP_STATUS_METHOD_NOT_ALLOWED,
@@ -675,30 +1061,35 @@ handle_media (JimmyMockServer * self, SoupServerMessage * msg,
   } else if (g_str_has_suffix (name, ".mp3") && self->media != NULL) {
     bytes = g_bytes_ref (self->media);
     content_type = "audio/mpeg";
+    is_audio = TRUE;
   } else if (g_str_has_suffix (name, ".srt") && self->subtitles != NULL) {
     bytes = g_bytes_ref (self->subtitles);
     content_type = "text/plain; charset=utf-8";
   }
+  /* A refused signed URL is refused whatever the fault; the fault comes
+   * with the audio. */
+  if (is_audio && self->media_expiry >= 0) {
+    token = query != NULL ? g_hash_table_lookup (query, "token") : NULL;
+    reply = check_token_locked (self, token, &limit);
+  }
+  if (is_audio && reply == NULL)
+    fault = take_fault_locked (self, method == SOUP_METHOD_GET);
   g_mutex_unlock (&self->lock);
 
-  if (bytes == NULL) {
+  if (reply == NULL && bytes == NULL)
     reply = jimmy_mock_reply_new_error (SOUP_STATUS_NOT_FOUND, 40400,
         "media not found");
+  if (reply == NULL)
+    served = apply_fault (&fault, bytes, &reply, &limit);
+  if (reply != NULL) {
     reply_apply (self, msg, reply, FALSE);
     return;
   }
 
-  /* libsoup turns a complete body into 206/416 by itself when the
-   * request has a Range header (one range, or multipart/byteranges). */
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  headers = soup_server_message_get_response_headers (msg);
-  soup_message_headers_set_content_type (headers, content_type, NULL);
-  soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
-  body = soup_server_message_get_response_body (msg);
-  soup_message_body_append_bytes (body, bytes);
-  soup_message_body_complete (body);
-  g_object_set_data_full (G_OBJECT (msg), SUMMARY_KEY,
-      g_strdup (content_type), g_free);
+  /* A HEAD has no body to cut. */
+  if (method != SOUP_METHOD_GET)
+    limit = G_MAXUINT64;
+  serve_media (self, msg, served, content_type, token, limit);
 }
 
 /* ------------------------------------------------------------------------
@@ -718,6 +1109,8 @@ log_request (JimmyMockServer * self, SoupServerMessage * msg,
       g_strdup (soup_message_headers_get_one (headers, "Authorization"));
   request->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
   request->time_us = g_get_monotonic_time ();
+  request->query = g_strdup (g_uri_get_query (soup_server_message_get_uri
+          (msg)));
 
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->requests, request);
@@ -736,7 +1129,7 @@ server_callback (SoupServer * server, SoupServerMessage * msg,
   log_request (self, msg, path);
 
   if (g_str_has_prefix (path, MEDIA_PREFIX)) {
-    handle_media (self, msg, path + strlen (MEDIA_PREFIX));
+    handle_media (self, msg, path + strlen (MEDIA_PREFIX), query);
     return;
   }
 
@@ -933,6 +1326,7 @@ server_thread (gpointer user_data)
   drain_pending (self);
   drain_streams (self);
   soup_server_disconnect (server);
+  drain_cut_writes (self, data->context);
   g_signal_handlers_disconnect_by_data (server, self);
   g_clear_object (&server);
   /* Let the closing connections finish on this context. */
@@ -1302,6 +1696,91 @@ jimmy_mock_server_set_subtitles (JimmyMockServer * self,
 }
 
 /**
+ * jimmy_mock_server_set_media_fault:
+ * @self: a #JimmyMockServer
+ * @fault: (nullable): how to break every `GET /media/<any>.mp3`, or %NULL
+ *   or "none" to serve the file normally
+ * @error: return location for a #GError
+ *
+ * Sets the media fault of this server (the one serving the media: with
+ * two servers, the media base URL's). See the section documentation for
+ * the faults. Setting a fault, even the same one again, re-arms a
+ * first-request-only fault. Subtitles are never affected.
+ *
+ * Returns: %TRUE if @fault is valid; an invalid one leaves the current
+ *   fault in place
+ */
+gboolean
+jimmy_mock_server_set_media_fault (JimmyMockServer * self, const char *fault,
+    GError ** error)
+{
+  JimmyMockMediaFault parsed;
+
+  g_return_val_if_fail (JIMMY_IS_MOCK_SERVER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!jimmy_mock_media_fault_parse (fault, &parsed, error))
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  self->media_fault = parsed;
+  self->media_fault_used = FALSE;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/**
+ * jimmy_mock_server_set_media_expiry:
+ * @self: a #JimmyMockServer
+ * @valid_bytes: how many bytes of audio one signed URL may serve, 0 for
+ *   none at all, or -1 for unsigned URLs (the default)
+ *
+ * Turns signed audio URLs on or off, for both roles of this server: as
+ * the API, completed tasks then carry `audioUrl` with `?token=<token>`,
+ * a fresh token in every answer; as the media host, `GET
+ * /media/<any>.mp3` then needs a token, and refuses it with a 403 once
+ * it has served @valid_bytes. With two servers, call it on both with the
+ * same value. Every token starts afresh.
+ *
+ * See the section documentation for the details.
+ */
+void
+jimmy_mock_server_set_media_expiry (JimmyMockServer * self,
+    gint64 valid_bytes)
+{
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+  g_return_if_fail (valid_bytes >= -1);
+
+  g_mutex_lock (&self->lock);
+  self->media_expiry = valid_bytes;
+  g_hash_table_remove_all (self->tokens);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * jimmy_mock_server_set_media_expiry_tokens:
+ * @self: a #JimmyMockServer
+ * @n_tokens: how many tokens expire, 0 for all (the default)
+ *
+ * As the media host: only the first @n_tokens distinct tokens requested
+ * are limited to the bytes set by jimmy_mock_server_set_media_expiry();
+ * later tokens are served without limit. So with 0 bytes and 1 token the
+ * first audioUrl is expired from its first request and the one a re-poll
+ * gets plays whole. Every token starts afresh.
+ */
+void
+jimmy_mock_server_set_media_expiry_tokens (JimmyMockServer * self,
+    guint n_tokens)
+{
+  g_return_if_fail (JIMMY_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  self->expiring_tokens = n_tokens;
+  g_hash_table_remove_all (self->tokens);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
  * jimmy_mock_server_add_body:
  * @self: a #JimmyMockServer
  * @name: the NAME of the `body-NAME` step that serves it: [a-z0-9_-]+
@@ -1574,6 +2053,8 @@ jimmy_mock_server_finalize (GObject * object)
   g_ptr_array_unref (self->requests);
   g_hash_table_unref (self->tasks);
   g_hash_table_unref (self->bodies);
+  g_hash_table_unref (self->tokens);
+  g_ptr_array_unref (self->cut_writes);
   g_clear_pointer (&self->default_steps, g_ptr_array_unref);
   g_clear_pointer (&self->subtitles, g_bytes_unref);
   g_clear_pointer (&self->media, g_bytes_unref);
@@ -1631,4 +2112,9 @@ jimmy_mock_server_init (JimmyMockServer * self)
   self->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) stream_free);
   self->bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) jimmy_mock_body_free);
+  self->media_expiry = -1;
+  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
+  self->cut_writes =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) cut_write_free);
 }

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  *   the grammar described in jimmy_mock_server_add_task().
  * @JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT: an address that is not an IP
  *   literal, a task id that could never be requested (empty or not
- *   UTF-8), a body name outside [a-z0-9_-]+, or a server that is
+ *   UTF-8), a body name outside [a-z0-9_-]+, a media fault outside the
+ *   grammar of jimmy_mock_server_set_media_fault(), or a server that is
  *   already running.
  *
  * Errors of the `JIMMY_MOCK_SERVER_ERROR` domain. Listening and file errors
@@ -35,6 +36,9 @@ GQuark jimmy_mock_server_error_quark (void);
  * @authorization: (nullable): the `Authorization` header
  * @range: (nullable): the `Range` header
  * @time_us: when it arrived, in g_get_monotonic_time() microseconds
+ * @query: (nullable): the query as received (percent-encoded, without
+ *   the '?'), e.g. `token=t1-0a1b2c3d` for a signed audioUrl; %NULL when
+ *   the URL had none
  *
  * One request as the server saw it when its handler was entered.
  */
@@ -44,6 +48,7 @@ typedef struct {
   char *authorization;
   char *range;
   gint64 time_us;
+  char *query;
 } JimmyMockRequest;
 
 void jimmy_mock_request_free (JimmyMockRequest * request);
@@ -77,6 +82,12 @@ gboolean jimmy_mock_server_set_media_file (JimmyMockServer * self,
     const char *path, GError ** error);
 void jimmy_mock_server_set_subtitles (JimmyMockServer * self,
     const char *srt_text);
+gboolean jimmy_mock_server_set_media_fault (JimmyMockServer * self,
+    const char *fault, GError ** error);
+void jimmy_mock_server_set_media_expiry (JimmyMockServer * self,
+    gint64 valid_bytes);
+void jimmy_mock_server_set_media_expiry_tokens (JimmyMockServer * self,
+    guint n_tokens);
 
 gboolean jimmy_mock_server_add_body (JimmyMockServer * self,
     const char *name, GBytes * bytes, const char *content_type,
