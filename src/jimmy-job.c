@@ -54,6 +54,7 @@ struct _JimmyJob {
   GCancellable *request_cancellable;    /* (owned) (nullable) */
   gboolean request_timed_out;
   gint64 request_started_us;
+  gint64 poll_due_us;           /* when the current poll was due */
   gboolean doomed;              /* freed when its request returns */
   guint failures;
   JimmyTask *last_task;         /* (owned) (nullable) */
@@ -386,6 +387,9 @@ job_release (JimmyJob * job)
 static void
 job_make_ready (JimmyJob * job)
 {
+  /* The timer still holds the due time it fired for; a new job has none. */
+  job->poll_due_us = job->timer.due_us > 0 ? job->timer.due_us :
+      g_get_monotonic_time ();
   job->state = JOB_READY;
   g_queue_push_tail_link (&job->worker->ready, &job->ready_link);
   pump_ready_jobs (job->worker);
@@ -427,16 +431,22 @@ job_take_task (JimmyJob * job, JimmyRequestOutcome * outcome)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *reason = NULL;
+  gint64 interval_us, now, next_us;
   const JimmyTask *task;
+  gboolean changed;
   guint i;
 
+  changed = !jimmy_task_status_equal (job->last_task, outcome->task);
   g_clear_pointer (&job->last_task, jimmy_task_free);
   job->last_task = g_steal_pointer (&outcome->task);
   job->failures = 0;
   task = job->last_task;
 
-  for (i = 0; i < job->waiters->len; i++)
-    waiter_report (g_ptr_array_index (job->waiters, i), task);
+  /* Only on a change: late joiners got the current status on attaching,
+   * and thousands of waiters may share one task. */
+  if (changed)
+    for (i = 0; i < job->waiters->len; i++)
+      waiter_report (g_ptr_array_index (job->waiters, i), task);
 
   switch (task->status) {
     case JIMMY_TASK_STATUS_COMPLETED:
@@ -451,11 +461,16 @@ job_take_task (JimmyJob * job, JimmyRequestOutcome * outcome)
       job_complete (job, NULL, error, outcome);
       return;
     default:
-      /* Steady cadence: the interval runs from the start of the last
-       * poll, so request time does not add drift. */
-      job_schedule_poll (job, MAX (job->request_started_us +
-              (gint64) job->options->poll_interval_ms * 1000,
-              g_get_monotonic_time () + JIMMY_POLL_MIN_INTERVAL_MS * 1000));
+      /* A fixed grid: the interval runs from when the last poll was due,
+       * so neither wake-up latency, queueing nor request time adds drift.
+       * A poll more than an interval late skips to the next slot rather
+       * than catching up, which would poll back to back under load. */
+      interval_us = (gint64) job->options->poll_interval_ms * 1000;
+      now = g_get_monotonic_time ();
+      next_us = job->poll_due_us + interval_us;
+      if (next_us <= now)
+        next_us += ((now - next_us) / interval_us + 1) * interval_us;
+      job_schedule_poll (job, next_us);
       return;
   }
 }
