@@ -438,7 +438,11 @@ test_completion_races_shutdown (ElementFixture * f, gconstpointer data)
       " ! audioconvert ! fakesink sync=false");
 
   /* Stop at every point: before the poll, during it, while the chain is
-   * being built, while it plays. */
+   * being built. The media host refuses meanwhile: stopping Debian 12's
+   * souphttpsrc while it streams can crash it (docs/reliability.md,
+   * "Known upstream problems"), which is not what this test is about. */
+  g_assert_true (jimmy_mock_server_set_media_fault (f->media, "http-404",
+          NULL));
   for (i = 0; i < 40; i++) {
     gst_element_set_state (f->pipeline, GST_STATE_PLAYING);
     if (i % 4 != 0)
@@ -448,6 +452,7 @@ test_completion_races_shutdown (ElementFixture * f, gconstpointer data)
   }
 
   /* Still works afterwards. */
+  g_assert_true (jimmy_mock_server_set_media_fault (f->media, "none", NULL));
   element_fixture_run (f, GST_STATE_PLAYING);
   g_assert_null (f->error);
   g_assert_true (f->eos);
