@@ -74,7 +74,8 @@ has_usable_host (GUri *uri)
   for (p = host; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && strchr ("-._~:", *p) == NULL)
       return FALSE;
-  return TRUE;
+  /* ':' only in an IPv6 address ("%3A" decodes to one too). */
+  return strchr (host, ':') == NULL || g_hostname_is_ip_address (host);
 }
 
 gboolean
