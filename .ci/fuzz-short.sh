@@ -46,6 +46,8 @@ last_status_field () {
 
 export G_DEBUG=fatal-criticals
 export G_SLICE=always-malloc
+# Leaks inside json-glib and other libraries, never ours (tests/lsan.supp).
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 status=0
 summaries=()
 passed=0

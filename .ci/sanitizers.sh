@@ -99,8 +99,10 @@ meson compile -C "$build"
 valgrind_status=0
 # With a setup, meson logs to meson-logs/testlog-valgrind.json: the plain
 # run's testlog.json stays as it was.
-meson test -C "$build" --setup valgrind --suite element --print-errorlogs \
-  --num-processes 2 || valgrind_status=$?
+# regex-jit: tests whose elements run PCRE2 JIT code (subparse), which
+# memcheck reports as uninitialised jumps; ASan covers them above.
+meson test -C "$build" --setup valgrind --suite element --no-suite regex-jit \
+  --print-errorlogs --num-processes 2 || valgrind_status=$?
 
 summary "asan+ubsan" "$asan_build/meson-logs/testlog-asan.json"
 summary "asan+ubsan+lsan" "$asan_build/meson-logs/testlog-lsan.json"

@@ -54,6 +54,10 @@ post_refused_again (GstJimmyAudioSrc * self, guint status)
       "from here, or create the task again.", task_id, status);
   JimmyPollFailure failure = { .http_status = status };
 
+  g_mutex_lock (&self->lock);
+  self->failure_posted = TRUE;
+  g_mutex_unlock (&self->lock);
+  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR, text);
   gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_RESOURCE_ERROR,
       status == 410 ? GST_RESOURCE_ERROR_NOT_FOUND :
       GST_RESOURCE_ERROR_NOT_AUTHORIZED, task_id, text, NULL, &failure);

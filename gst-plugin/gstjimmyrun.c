@@ -490,6 +490,12 @@ on_refresh_done (GObject * source, GAsyncResult * result, gpointer user_data)
       && run_lock_if_current (run)) {
     if (task == NULL) {
       g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+
+      g_mutex_lock (&self->lock);
+      self->failure_posted = TRUE;
+      g_mutex_unlock (&self->lock);
+      gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
+          error->message);
       gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
           &failure);
     } else {

@@ -86,7 +86,7 @@ play_with_subtitles (ElementFixture * f, const char *subtitles)
   jimmy_mock_server_set_subtitles (f->media, subtitles);
   element_fixture_add_task (f, TEST_TASK_ID, "processing,completed");
   element_fixture_launch (f, "jimmyaudiosrc name=src subtitles=true "
-      "task-id=" TEST_TASK_ID " ! audioconvert ! fakesink sync=false "
+      "task-id=" TEST_TASK_ID " ! fakesink sync=false "
       "src.subtitle ! fakesink name=text sync=false");
   text_sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "text");
   text_pad = gst_element_get_static_pad (text_sink, "sink");
