@@ -269,11 +269,70 @@ set_unexpected_byte (GError **error, const char *body, gsize offset)
       "0x%02x at byte %" G_GSIZE_FORMAT "; " CHECK_API_URL ".", c, offset);
 }
 
+/* Reads the 4 hex digits of a \u escape at @s, if there are 4. */
+static gboolean
+read_hex4 (const char *s, gsize available, guint *out_value)
+{
+  guint value = 0;
+  gsize k;
+
+  if (available < 4)
+    return FALSE;
+
+  for (k = 0; k < 4; k++) {
+    gint digit = g_ascii_xdigit_value (s[k]);
+
+    if (digit < 0)
+      return FALSE;
+    value = value * 16 + digit;
+  }
+
+  *out_value = value;
+  return TRUE;
+}
+
+/* Checks the \u escape at @i (the backslash), if it is one. JSON wants
+ * exactly 4 hex digits; json-glib 1.6 takes fewer ("\udc0" is U+DC00),
+ * takes any surrogate followed by a \u escape for a pair, and leaks its
+ * string buffer when the two are not a high and a low surrogate
+ * ("malformed surrogate pair"). So such escapes never reach it. */
+static gboolean
+check_unicode_escape (const char *body, gsize length, gsize i,
+    GError **error)
+{
+  guint first, second;
+
+  if (body[i + 1] != 'u')
+    return TRUE;
+
+  if (!read_hex4 (body + i + 2, length - i - 2, &first)) {
+    return set_malformed (error, "The response holds a \\u escape "
+        "without 4 hex digits at byte %" G_GSIZE_FORMAT ".", i);
+  }
+
+  if (first < 0xd800 || first > 0xdfff)
+    return TRUE;
+
+  /* A lone surrogate is caught after parsing, as invalid UTF-8. */
+  if (length - i < 8 || body[i + 6] != '\\' || body[i + 7] != 'u')
+    return TRUE;
+
+  if (first <= 0xdbff && read_hex4 (body + i + 8, length - i - 8, &second)
+      && second >= 0xdc00 && second <= 0xdfff)
+    return TRUE;
+
+  return set_malformed (error, "The response holds a broken UTF-16 "
+      "surrogate pair (\\u%04x followed by another \\u escape) at byte %"
+      G_GSIZE_FORMAT ".", first, i);
+}
+
 /* A cheap pass over the raw bytes that refuses what json-glib 1.6 would
  * choke on or misread: nesting deeper than JIMMY_TASK_MAX_JSON_DEPTH (its
  * parser recurses per level, so 100000 levels overflow the stack),
  * integers beyond 64 bits, "\u0000" (it silently cuts the string), and a
- * second object or array after the first (it silently ignores it).
+ * second object or array after the first value, even a scalar one (it
+ * silently ignores the second value, and leaks it: "0{…}" cost json-glib
+ * 1.6 the whole object).
  *
  * Outside strings only bytes that JSON allows there are accepted. That is
  * what makes the depth count sound: json-glib also knows comments and
@@ -298,10 +357,15 @@ check_json_text (const char *body, gsize length, GError **error)
               "a \\u0000 escape at byte %" G_GSIZE_FORMAT ", which no field "
               "of the API may contain.", i);
         }
+        if (!check_unicode_escape (body, length, i, error))
+          return FALSE;
         /* Whatever is escaped, it cannot end the string. */
         i++;
       } else if (c == '"') {
         in_string = FALSE;
+        /* A top-level scalar is a whole value too. */
+        if (depth == 0)
+          closed_root = TRUE;
       }
       continue;
     }
@@ -343,9 +407,13 @@ check_json_text (const char *body, gsize length, GError **error)
           if (!check_number (body, i, end, error))
             return FALSE;
           i = end - 1;
+          if (depth == 0)
+            closed_root = TRUE;
         } else if (g_ascii_isalpha (c)) {
           /* true, false, null, or an identifier json-glib will refuse. */
           i = skip_word (body, length, i, FALSE) - 1;
+          if (depth == 0)
+            closed_root = TRUE;
         } else {
           return set_unexpected_byte (error, body, i);
         }
