@@ -226,6 +226,25 @@ expose_audio (GstElement * element, gpointer user_data)
 /* ---------------------------------------------------------------------- */
 /* Waiting on the task (callbacks run on the poller thread) */
 
+/* A wait of the current run failed: one error, the progress and the
+ * preroll end. Called with the state lock held. */
+static void
+fail_run (GstJimmyAudioSrc * self, const GError * error,
+    const JimmyPollFailure * failure)
+{
+  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+
+  GST_WARNING_OBJECT (self, "%s", error->message);
+  g_mutex_lock (&self->lock);
+  self->failure_posted = TRUE;
+  g_mutex_unlock (&self->lock);
+  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
+      error->message);
+  gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
+      failure);
+  gst_jimmy_audio_src_preroll_done (self);
+}
+
 static void
 on_task_update (const JimmyTask * task, gpointer user_data)
 {
@@ -257,14 +276,7 @@ on_wait_done (GObject * source, GAsyncResult * result, gpointer user_data)
     GST_DEBUG_OBJECT (self, "wait ended after stop");
   } else if (task == NULL) {
     if (run_lock_if_current (run)) {
-      g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-
-      GST_WARNING_OBJECT (self, "%s", error->message);
-      gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
-          error->message);
-      gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
-          &failure);
-      gst_jimmy_audio_src_preroll_done (self);
+      fail_run (self, error, &failure);
       GST_STATE_UNLOCK (self);
     }
   } else if (run_lock_if_current (run)) {
@@ -489,15 +501,7 @@ on_refresh_done (GObject * source, GAsyncResult * result, gpointer user_data)
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       && run_lock_if_current (run)) {
     if (task == NULL) {
-      g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-
-      g_mutex_lock (&self->lock);
-      self->failure_posted = TRUE;
-      g_mutex_unlock (&self->lock);
-      gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
-          error->message);
-      gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
-          &failure);
+      fail_run (self, error, &failure);
     } else {
       GST_INFO_OBJECT (self, "fresh audioUrl for task %s", task->id);
       gst_jimmy_audio_src_set_result (self, task);

@@ -216,6 +216,35 @@ element_fixture_error_details (ElementFixture * f)
   return details;
 }
 
+/* The error's details carry @field with @expected. */
+void
+element_fixture_assert_detail_string (ElementFixture * f, const char *field,
+    const char *expected)
+{
+  g_assert_cmpstr (gst_structure_get_string (element_fixture_error_details
+          (f), field), ==, expected);
+}
+
+void
+element_fixture_assert_detail_http_status (ElementFixture * f, guint expected)
+{
+  guint status = 0;
+
+  g_assert_true (gst_structure_get_uint (element_fixture_error_details (f),
+          "http-status", &status));
+  g_assert_cmpuint (status, ==, expected);
+}
+
+void
+element_fixture_assert_detail_api_code (ElementFixture * f, gint expected)
+{
+  gint code = 0;
+
+  g_assert_true (gst_structure_get_int (element_fixture_error_details (f),
+          "api-code", &code));
+  g_assert_cmpint (code, ==, expected);
+}
+
 GBytes *
 element_fixture_read_media (void)
 {

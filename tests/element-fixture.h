@@ -40,4 +40,11 @@ void element_fixture_stop (ElementFixture *f);
 void element_fixture_assert_error (ElementFixture *f, GQuark domain,
                                    gint code, const char *fragment);
 const GstStructure *element_fixture_error_details (ElementFixture *f);
+void element_fixture_assert_detail_string (ElementFixture *f,
+                                           const char *field,
+                                           const char *expected);
+void element_fixture_assert_detail_http_status (ElementFixture *f,
+                                                guint expected);
+void element_fixture_assert_detail_api_code (ElementFixture *f,
+                                             gint expected);
 GBytes *element_fixture_read_media (void);

@@ -24,34 +24,6 @@ run_script (ElementFixture * f, const char *script)
   g_assert_false (f->eos);
 }
 
-static void
-assert_detail_string (ElementFixture * f, const char *field,
-    const char *expected)
-{
-  g_assert_cmpstr (gst_structure_get_string (element_fixture_error_details
-          (f), field), ==, expected);
-}
-
-static void
-assert_detail_http_status (ElementFixture * f, guint expected)
-{
-  guint status = 0;
-
-  g_assert_true (gst_structure_get_uint (element_fixture_error_details (f),
-          "http-status", &status));
-  g_assert_cmpuint (status, ==, expected);
-}
-
-static void
-assert_detail_api_code (ElementFixture * f, gint expected)
-{
-  gint code = 0;
-
-  g_assert_true (gst_structure_get_int (element_fixture_error_details (f),
-          "api-code", &code));
-  g_assert_cmpint (code, ==, expected);
-}
-
 /* READY→PAUSED fails at once for settings errors, with no request. */
 static void
 assert_refused_to_start (ElementFixture * f, const char *fragment)
@@ -107,8 +79,8 @@ test_task_failed (ElementFixture * f, gconstpointer data)
       GST_RESOURCE_ERROR_FAILED, "the voice sample is silent");
   /* START, queued, failed, then the error. */
   g_assert_cmpstr (f->progress->str, ==, "SCCE");
-  assert_detail_string (f, "task-id", TEST_TASK_ID);
-  assert_detail_string (f, "task-status", "failed");
+  element_fixture_assert_detail_string (f, "task-id", TEST_TASK_ID);
+  element_fixture_assert_detail_string (f, "task-status", "failed");
   /* The failed status itself was posted too. */
   g_assert_cmpuint (f->statuses->len, ==, 2);
   g_assert_cmpstr (gst_structure_get_string (g_ptr_array_index (f->statuses,
@@ -125,7 +97,7 @@ test_not_authorized (ElementFixture * f, gconstpointer data)
 
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_NOT_AUTHORIZED, "api-key");
-  assert_detail_http_status (f, 401);
+  element_fixture_assert_detail_http_status (f, 401);
 }
 
 static void
@@ -134,7 +106,7 @@ test_forbidden (ElementFixture * f, gconstpointer data)
   run_script (f, "http-403");
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_NOT_AUTHORIZED, TEST_TASK_ID);
-  assert_detail_http_status (f, 403);
+  element_fixture_assert_detail_http_status (f, 403);
 }
 
 static void
@@ -145,8 +117,8 @@ test_not_found (ElementFixture * f, gconstpointer data)
 
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_NOT_FOUND, TEST_TASK_ID);
-  assert_detail_http_status (f, 404);
-  assert_detail_api_code (f, 40400);
+  element_fixture_assert_detail_http_status (f, 404);
+  element_fixture_assert_detail_api_code (f, 40400);
 }
 
 static void
@@ -157,8 +129,8 @@ test_api_code (ElementFixture * f, gconstpointer data)
       GST_RESOURCE_ERROR_FAILED, "50001");
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, "Check task-id");
-  assert_detail_api_code (f, 50001);
-  assert_detail_string (f, "task-status", "processing");
+  element_fixture_assert_detail_api_code (f, 50001);
+  element_fixture_assert_detail_string (f, "task-status", "processing");
 }
 
 static void
@@ -203,7 +175,7 @@ test_retries_exhausted (ElementFixture * f, gconstpointer data)
 
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_READ, "max-retries");
-  assert_detail_http_status (f, 503);
+  element_fixture_assert_detail_http_status (f, 503);
   g_assert_cmpuint (jimmy_mock_server_count_requests (f->api, TEST_TASK_PATH),
       ==, 3);
 }
@@ -218,7 +190,7 @@ test_task_timeout (ElementFixture * f, gconstpointer data)
 
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_READ, "task-timeout");
-  assert_detail_string (f, "task-status", "processing");
+  element_fixture_assert_detail_string (f, "task-status", "processing");
 }
 
 static void

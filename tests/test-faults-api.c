@@ -95,26 +95,6 @@ run_to_read_error (ElementFixture * f, const char *fragment)
       GST_RESOURCE_ERROR_READ, TEST_TASK_ID);
 }
 
-static void
-assert_detail_http_status (ElementFixture * f, guint expected)
-{
-  guint status = 0;
-
-  g_assert_true (gst_structure_get_uint (element_fixture_error_details (f),
-          "http-status", &status));
-  g_assert_cmpuint (status, ==, expected);
-}
-
-static void
-assert_detail_api_code (ElementFixture * f, gint expected)
-{
-  gint code = 0;
-
-  g_assert_true (gst_structure_get_int (element_fixture_error_details (f),
-          "api-code", &code));
-  g_assert_cmpint (code, ==, expected);
-}
-
 static guint
 count_polls (JimmyMockServer * server)
 {
@@ -164,7 +144,7 @@ run_body_to_read_error (ElementFixture * f, const char *body,
 {
   prepare_body (f, body, -1, "application/json");
   run_to_read_error (f, fragment);
-  assert_detail_http_status (f, 200);
+  element_fixture_assert_detail_http_status (f, 200);
   g_assert_cmpuint (count_polls (f->api), ==, 1);
 }
 
@@ -331,8 +311,8 @@ test_status_repeated (ElementFixture * f, gconstpointer data)
   run_to_read_error (f, "max-retries");
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_READ, fragment);
-  assert_detail_http_status (f, status);
-  assert_detail_api_code (f, status * 100);
+  element_fixture_assert_detail_http_status (f, status);
+  element_fixture_assert_detail_api_code (f, status * 100);
   g_assert_cmpuint (count_polls (f->api), ==, 3);
 }
 
@@ -522,7 +502,7 @@ test_data_missing (ElementFixture * f, gconstpointer data)
 {
   run_body_to_read_error (f, "{\"code\":20000,\"msg\":\"ok\"}",
       "has no \"data\"");
-  assert_detail_api_code (f, 20000);
+  element_fixture_assert_detail_api_code (f, 20000);
 }
 
 static void
@@ -546,7 +526,7 @@ test_html_with_200 (ElementFixture * f, gconstpointer data)
       "Unavailable</title></head><body><h1>We'll be back soon</h1></body>"
       "</html>\n", -1, "text/html; charset=utf-8");
   run_to_read_error (f, "HTML or XML page");
-  assert_detail_http_status (f, 200);
+  element_fixture_assert_detail_http_status (f, 200);
 }
 
 static void
@@ -554,7 +534,7 @@ test_oversized_content_length (ElementFixture * f, gconstpointer data)
 {
   prepare (f, "huge");
   run_to_read_error (f, "larger than 1 MiB");
-  assert_detail_http_status (f, 200);
+  element_fixture_assert_detail_http_status (f, 200);
 }
 
 /* 64 MiB, chunked (no Content-Length): the client must stop reading at
@@ -568,7 +548,7 @@ test_oversized_streamed (ElementFixture * f, gconstpointer data)
 
   prepare (f, "flood");
   run_to_read_error (f, "larger than 1 MiB");
-  assert_detail_http_status (f, 200);
+  element_fixture_assert_detail_http_status (f, 200);
 
   g_assert_true (jimmy_mock_server_wait_for_streams_ended (f->api, 1,
           WAIT_MS));
@@ -623,7 +603,7 @@ test_redirect_loop (ElementFixture * f, gconstpointer data)
 {
   prepare (f, "redirect-loop");
   run_to_read_error (f, "too many times (a loop?)");
-  assert_detail_http_status (f, 302);
+  element_fixture_assert_detail_http_status (f, 302);
   /* The poll and the 5 redirects it may follow. */
   g_assert_cmpuint (count_polls (f->api), ==, 6);
 }
@@ -666,8 +646,8 @@ test_task_missing_404 (ElementFixture * f, gconstpointer data)
       "Task \"" TEST_TASK_ID "\" was not found");
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_NOT_FOUND, "code 40400 (\"task not found\")");
-  assert_detail_http_status (f, 404);
-  assert_detail_api_code (f, 40400);
+  element_fixture_assert_detail_http_status (f, 404);
+  element_fixture_assert_detail_api_code (f, 40400);
   g_assert_cmpuint (count_polls (f->api), ==, 1);
 }
 
@@ -680,8 +660,8 @@ test_task_missing_api_code (ElementFixture * f, gconstpointer data)
       "code 40400 (\"task not found\") instead of 20000");
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, TEST_TASK_ID);
-  assert_detail_http_status (f, 200);
-  assert_detail_api_code (f, 40400);
+  element_fixture_assert_detail_http_status (f, 200);
+  element_fixture_assert_detail_api_code (f, 40400);
   g_assert_cmpuint (count_polls (f->api), ==, 1);
 }
 
@@ -694,7 +674,7 @@ test_refused_key (ElementFixture * f, gconstpointer data)
   prepare (f, script);
   run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
       "refused the API key");
-  assert_detail_http_status (f, status);
+  element_fixture_assert_detail_http_status (f, status);
   g_assert_cmpuint (count_polls (f->api), ==, 1);
 }
 
