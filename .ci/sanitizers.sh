@@ -25,20 +25,7 @@ asan_build=${ASAN_BUILD_DIR:-build-asan}
 build=${BUILD_DIR:-build}
 
 summary () {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-passed = failed = skipped = 0
-with open(sys.argv[2]) as log:
-    for line in log:
-        result = json.loads(line)["result"]
-        if result in ("OK", "EXPECTEDFAIL"):
-            passed += 1
-        elif result == "SKIP":
-            skipped += 1
-        else:
-            failed += 1
-print(f"{sys.argv[1]}: {passed} passed, {failed} failed, {skipped} skipped")
-PY
+  python3 tools/test-summary.py "$2" "$1"
 }
 
 # ---- ASan + UBSan + LSan ----

@@ -18,18 +18,5 @@ status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 || status=$?
 
 # One line a CI reader can count on, from meson's own JSON log.
-python3 - "$build/meson-logs/testlog.json" <<'PY'
-import json, sys
-passed = failed = skipped = 0
-with open(sys.argv[1]) as log:
-    for line in log:
-        result = json.loads(line)["result"]
-        if result in ("OK", "EXPECTEDFAIL"):
-            passed += 1
-        elif result == "SKIP":
-            skipped += 1
-        else:
-            failed += 1
-print(f"{passed} passed, {failed} failed, {skipped} skipped")
-PY
+python3 tools/test-summary.py "$build/meson-logs/testlog.json"
 exit $status
