@@ -37,6 +37,11 @@ if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "Run as root or install sudo." >&2; exit 1; }
   sudo=(sudo)
 fi
-# A fresh machine's package lists may be empty: update once, then install.
-"${sudo[@]}" apt-get update -q
+# A fresh machine's package lists may be empty: update them once (the CI
+# steps each call this script; one update an hour is enough), then install.
+stamp=${TMPDIR:-/tmp}/jimmyaudiosrc-apt-updated
+if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
+  "${sudo[@]}" apt-get update -q
+  touch "$stamp"
+fi
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
