@@ -245,6 +245,64 @@ element_fixture_assert_detail_api_code (ElementFixture * f, gint expected)
   g_assert_cmpint (code, ==, expected);
 }
 
+/* Sets NULL, which must succeed within 5 s, then drops the pipeline. */
+void
+element_fixture_stop_promptly (ElementFixture * f)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  gst_clear_object (&f->pipeline);
+  f->src = NULL;
+}
+
+/* Plays to EOS (any error fails, with its text), then stops promptly. */
+void
+element_fixture_run_to_eos (ElementFixture * f)
+{
+  element_fixture_run (f, GST_STATE_PLAYING);
+  if (f->error != NULL) {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *debug = NULL;
+
+    gst_message_parse_error (f->error, &error, &debug);
+    g_error ("expected EOS, got: %s (%s)", error->message, debug);
+  }
+  g_assert_true (f->eos);
+  element_fixture_stop_promptly (f);
+}
+
+/* Plays to the error @domain/@code whose text holds @fragment, then stops
+ * promptly. */
+void
+element_fixture_run_to_error (ElementFixture * f, GQuark domain, gint code,
+    const char *fragment)
+{
+  element_fixture_run (f, GST_STATE_PLAYING);
+  if (f->error != NULL) {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *debug = NULL;
+
+    gst_message_parse_error (f->error, &error, &debug);
+    g_test_message ("error from %s: %s (%s)",
+        GST_OBJECT_NAME (GST_MESSAGE_SRC (f->error)), error->message, debug);
+  }
+  g_assert_false (f->eos);
+  element_fixture_assert_error (f, domain, code, fragment);
+  element_fixture_stop_promptly (f);
+}
+
+/* The status of the @i-th "jimmy-task-status" message. */
+const char *
+element_fixture_status_at (ElementFixture * f, guint i)
+{
+  g_assert_cmpuint (i, <, f->statuses->len);
+  return gst_structure_get_string (g_ptr_array_index (f->statuses, i),
+      "status");
+}
+
 GBytes *
 element_fixture_read_media (void)
 {

@@ -48,3 +48,8 @@ void element_fixture_assert_detail_http_status (ElementFixture *f,
 void element_fixture_assert_detail_api_code (ElementFixture *f,
                                              gint expected);
 GBytes *element_fixture_read_media (void);
+void element_fixture_stop_promptly (ElementFixture *f);
+void element_fixture_run_to_eos (ElementFixture *f);
+void element_fixture_run_to_error (ElementFixture *f, GQuark domain,
+                                   gint code, const char *fragment);
+const char *element_fixture_status_at (ElementFixture *f, guint i);

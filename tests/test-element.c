@@ -12,14 +12,6 @@
   g_test_add ("/element/" path, ElementFixture, NULL, \
       element_fixture_set_up, func, element_fixture_tear_down)
 
-static const char *
-status_at (ElementFixture * f, guint i)
-{
-  g_assert_cmpuint (i, <, f->statuses->len);
-  return gst_structure_get_string (g_ptr_array_index (f->statuses, i),
-      "status");
-}
-
 static void
 test_messages_queued_to_completed (ElementFixture * f, gconstpointer data)
 {
@@ -38,9 +30,9 @@ test_messages_queued_to_completed (ElementFixture * f, gconstpointer data)
   g_assert_true (f->eos);
   /* Exactly one message per status change. */
   g_assert_cmpuint (f->statuses->len, ==, 3);
-  g_assert_cmpstr (status_at (f, 0), ==, "queued");
-  g_assert_cmpstr (status_at (f, 1), ==, "processing");
-  g_assert_cmpstr (status_at (f, 2), ==, "completed");
+  g_assert_cmpstr (element_fixture_status_at (f, 0), ==, "queued");
+  g_assert_cmpstr (element_fixture_status_at (f, 1), ==, "processing");
+  g_assert_cmpstr (element_fixture_status_at (f, 2), ==, "completed");
 
   s = g_ptr_array_index (f->statuses, 0);
   g_assert_cmpstr (gst_structure_get_string (s, "task-id"), ==, TEST_TASK_ID);
@@ -425,7 +417,7 @@ test_restart (ElementFixture * f, gconstpointer data)
   g_assert_null (f->error);
   g_assert_true (f->eos);
   g_assert_cmpuint (f->statuses->len, ==, 1);
-  g_assert_cmpstr (status_at (f, 0), ==, "completed");
+  g_assert_cmpstr (element_fixture_status_at (f, 0), ==, "completed");
 }
 
 static void

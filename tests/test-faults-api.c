@@ -28,7 +28,6 @@
 
 /* set_state (NULL) must return SUCCESS within this, whatever the request
  * in flight is doing (generous for valgrind). */
-#define STOP_BOUND_US (5 * G_USEC_PER_SEC)
 
 /* Waits on the mock that should never time out. */
 #define WAIT_MS 20000
@@ -49,48 +48,11 @@ prepare (ElementFixture * f, const char *script)
   element_fixture_launch (f, LAUNCH);
 }
 
-/* Sets NULL, which must succeed promptly, then drops the pipeline. */
-static void
-stop_promptly (ElementFixture * f)
-{
-  gint64 start = g_get_monotonic_time ();
-
-  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_NULL), ==,
-      GST_STATE_CHANGE_SUCCESS);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, STOP_BOUND_US);
-  gst_clear_object (&f->pipeline);
-  f->src = NULL;
-}
-
-static void
-run_to_eos (ElementFixture * f)
-{
-  element_fixture_run (f, GST_STATE_PLAYING);
-  if (f->error != NULL) {
-    g_autoptr (GError) error = NULL;
-
-    gst_message_parse_error (f->error, &error, NULL);
-    g_error ("expected EOS, got: %s", error->message);
-  }
-  g_assert_true (f->eos);
-  stop_promptly (f);
-}
-
-static void
-run_to_error (ElementFixture * f, GQuark domain, gint code,
-    const char *fragment)
-{
-  element_fixture_run (f, GST_STATE_PLAYING);
-  g_assert_false (f->eos);
-  element_fixture_assert_error (f, domain, code, fragment);
-  stop_promptly (f);
-}
-
 /* Also checks the message names the task. */
 static void
 run_to_read_error (ElementFixture * f, const char *fragment)
 {
-  run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, fragment);
+  element_fixture_run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, fragment);
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_READ, TEST_TASK_ID);
 }
@@ -112,14 +74,6 @@ poll_gap_us (ElementFixture * f, guint i)
   a = g_ptr_array_index (requests, i);
   b = g_ptr_array_index (requests, i + 1);
   return b->time_us - a->time_us;
-}
-
-static const char *
-status_at (ElementFixture * f, guint i)
-{
-  g_assert_cmpuint (i, <, f->statuses->len);
-  return gst_structure_get_string (g_ptr_array_index (f->statuses, i),
-      "status");
 }
 
 /* Registers @length bytes of @data as the canned body "case" and scripts
@@ -247,7 +201,7 @@ test_not_listening_then_up (ElementFixture * f, gconstpointer data)
   g_assert_true (jimmy_mock_server_start (late, "127.0.0.1", port, &error));
   g_assert_no_error (error);
 
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (count_polls (late), ==, 1);
 
   g_log_remove_handler ("JimmyClient", handler);
@@ -260,7 +214,7 @@ static void
 test_reset_before_headers (ElementFixture * f, gconstpointer data)
 {
   prepare (f, "reset,completed");
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (count_polls (f->api), ==, 2);
 }
 
@@ -269,7 +223,7 @@ test_reset_mid_body (ElementFixture * f, gconstpointer data)
 {
   prepare (f, "processing,cut-body,completed");
   g_object_set (f->src, "max-retries", 1, NULL);
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (count_polls (f->api), ==, 3);
 }
 
@@ -295,7 +249,7 @@ test_status_then_completed (ElementFixture * f, gconstpointer data)
 
   prepare (f, script);
   g_object_set (f->src, "max-retries", 2, NULL);
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (count_polls (f->api), ==, 3);
 }
 
@@ -320,7 +274,7 @@ static void
 test_retry_after_seconds (ElementFixture * f, gconstpointer data)
 {
   prepare (f, "retry-after-1,completed");
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (count_polls (f->api), ==, 2);
   /* The backoff alone would have waited 5-10 ms. */
   g_assert_cmpint (poll_gap_us (f, 0), >=, G_USEC_PER_SEC);
@@ -331,7 +285,7 @@ test_retry_after_date (ElementFixture * f, gconstpointer data)
 {
   /* Whole seconds: 2 s from now is more than 1 s from now. */
   prepare (f, "retry-after-date-2,completed");
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (count_polls (f->api), ==, 2);
   g_assert_cmpint (poll_gap_us (f, 0), >=, G_USEC_PER_SEC);
 }
@@ -387,7 +341,7 @@ test_slow_headers (ElementFixture * f, gconstpointer data)
   prepare (f, "slow-headers-10000,completed");
   set_short_request_timeout (f);
   start = g_get_monotonic_time ();
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (count_polls (f->api), ==, 2);
   assert_retried_after_timeout (f, start);
 }
@@ -413,7 +367,7 @@ test_trickle_body (ElementFixture * f, gconstpointer data)
   prepare (f, "trickle,completed");
   set_short_request_timeout (f);
   start = g_get_monotonic_time ();
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (count_polls (f->api), ==, 2);
   /* The headers came at once: the timeout cut the body, whose ~150 bytes
    * at one per 200 ms would take half a minute. The client dropped the
@@ -568,7 +522,7 @@ test_redirect_same_origin (ElementFixture * f, gconstpointer data)
   JimmyMockRequest *r;
 
   prepare (f, "redirect-same,completed");
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
 
   requests = jimmy_mock_server_dup_requests (f->api);
   g_assert_cmpuint (requests->len, ==, 2);
@@ -589,7 +543,7 @@ test_redirect_cross_origin (ElementFixture * f, gconstpointer data)
           "completed", &error));
   g_assert_no_error (error);
   prepare (f, "redirect-other");
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
 
   requests = jimmy_mock_server_dup_requests (f->media);
   r = g_ptr_array_index (requests, 0);
@@ -615,23 +569,23 @@ static void
 test_unknown_status (ElementFixture * f, gconstpointer data)
 {
   prepare (f, "queued,rendering:2,completed");
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (f->statuses->len, ==, 3);
-  g_assert_cmpstr (status_at (f, 0), ==, "queued");
-  g_assert_cmpstr (status_at (f, 1), ==, "rendering");
-  g_assert_cmpstr (status_at (f, 2), ==, "completed");
+  g_assert_cmpstr (element_fixture_status_at (f, 0), ==, "queued");
+  g_assert_cmpstr (element_fixture_status_at (f, 1), ==, "rendering");
+  g_assert_cmpstr (element_fixture_status_at (f, 2), ==, "completed");
 }
 
 static void
 test_status_backwards (ElementFixture * f, gconstpointer data)
 {
   prepare (f, "processing,queued,processing,completed");
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   g_assert_cmpuint (f->statuses->len, ==, 4);
-  g_assert_cmpstr (status_at (f, 0), ==, "processing");
-  g_assert_cmpstr (status_at (f, 1), ==, "queued");
-  g_assert_cmpstr (status_at (f, 2), ==, "processing");
-  g_assert_cmpstr (status_at (f, 3), ==, "completed");
+  g_assert_cmpstr (element_fixture_status_at (f, 0), ==, "processing");
+  g_assert_cmpstr (element_fixture_status_at (f, 1), ==, "queued");
+  g_assert_cmpstr (element_fixture_status_at (f, 2), ==, "processing");
+  g_assert_cmpstr (element_fixture_status_at (f, 3), ==, "completed");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -642,7 +596,7 @@ test_task_missing_404 (ElementFixture * f, gconstpointer data)
 {
   /* No script: the mock answers 404 {"code":40400,…}. */
   prepare (f, NULL);
-  run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+  element_fixture_run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
       "Task \"" TEST_TASK_ID "\" was not found");
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_NOT_FOUND, "code 40400 (\"task not found\")");
@@ -656,7 +610,7 @@ test_task_missing_api_code (ElementFixture * f, gconstpointer data)
 {
   prepare_body (f, "{\"code\":40400,\"msg\":\"task not found\","
       "\"data\":null}", -1, "application/json");
-  run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+  element_fixture_run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
       "code 40400 (\"task not found\") instead of 20000");
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, TEST_TASK_ID);
@@ -672,7 +626,7 @@ test_refused_key (ElementFixture * f, gconstpointer data)
   g_autofree char *script = g_strdup_printf ("http-%u", status);
 
   prepare (f, script);
-  run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+  element_fixture_run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
       "refused the API key");
   element_fixture_assert_detail_http_status (f, status);
   g_assert_cmpuint (count_polls (f->api), ==, 1);

@@ -39,7 +39,6 @@
 
 /* set_state (NULL) must return SUCCESS within this (generous for
  * valgrind). */
-#define STOP_BOUND_US (5 * G_USEC_PER_SEC)
 
 /* Where the connection is cut: in the first quarter of speech.mp3's
  * 175541 bytes, well past its first frames. */
@@ -131,52 +130,6 @@ static void
 prepare (MediaFixture * mf, const char *fault)
 {
   prepare_full (mf, fault, LAUNCH);
-}
-
-/* Sets NULL, which must succeed promptly, then drops the pipeline. */
-static void
-stop_promptly (ElementFixture * f)
-{
-  gint64 start = g_get_monotonic_time ();
-
-  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_NULL), ==,
-      GST_STATE_CHANGE_SUCCESS);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, STOP_BOUND_US);
-  gst_clear_object (&f->pipeline);
-  f->src = NULL;
-}
-
-static void
-run_to_eos (ElementFixture * f)
-{
-  element_fixture_run (f, GST_STATE_PLAYING);
-  if (f->error != NULL) {
-    g_autoptr (GError) error = NULL;
-    g_autofree char *debug = NULL;
-
-    gst_message_parse_error (f->error, &error, &debug);
-    g_error ("expected EOS, got: %s (%s)", error->message, debug);
-  }
-  g_assert_true (f->eos);
-  stop_promptly (f);
-}
-
-static void
-run_to_error (ElementFixture * f, GQuark domain, gint code,
-    const char *fragment)
-{
-  element_fixture_run (f, GST_STATE_PLAYING);
-  if (f->error != NULL) {
-    g_autoptr (GError) error = NULL;
-    g_autofree char *debug = NULL;
-
-    gst_message_parse_error (f->error, &error, &debug);
-    g_test_message ("error from %s: %s (%s)",
-        GST_OBJECT_NAME (GST_MESSAGE_SRC (f->error)), error->message, debug);
-  }
-  g_assert_false (f->eos);
-  element_fixture_assert_error (f, domain, code, fragment);
-  stop_promptly (f);
 }
 
 static guint
@@ -329,7 +282,7 @@ test_http_404 (MediaFixture * mf, gconstpointer data)
   ElementFixture *f = &mf->base;
 
   prepare (mf, "http-404");
-  run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+  element_fixture_run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
       "Not Found");
   /* Not a signed URL that expired: no re-poll, no retry. */
   g_assert_cmpuint (count_polls (f), ==, 1);
@@ -345,7 +298,7 @@ test_http_403 (MediaFixture * mf, gconstpointer data)
   ElementFixture *f = &mf->base;
 
   prepare (mf, "http-403");
-  run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+  element_fixture_run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
       "refused the audio of task \"" TEST_TASK_ID "\" (HTTP 403) even at "
       "the fresh audioUrl");
   g_assert_cmpuint (count_polls (f), ==, 2);
@@ -363,7 +316,7 @@ test_http_410 (MediaFixture * mf, gconstpointer data)
   ElementFixture *f = &mf->base;
 
   prepare (mf, "http-410");
-  run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+  element_fixture_run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
       "(HTTP 410)");
   element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_NOT_FOUND, TEST_TASK_ID);
@@ -383,7 +336,7 @@ test_reset_mid_stream (MediaFixture * mf, gconstpointer data)
   ElementFixture *f = &mf->base;
 
   prepare (mf, "reset-after-" G_STRINGIFY (RESET_AT));
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   assert_decoded_complete (mf);
   g_assert_cmpuint (count_polls (f), ==, 1);
   g_assert_cmpuint (count_media (f), ==, 2);
@@ -403,7 +356,7 @@ test_reset_mid_stream_repeated (MediaFixture * mf, gconstpointer data)
   guint i;
 
   prepare (mf, "reset-always-after-" G_STRINGIFY (RESET_ALWAYS_AT));
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   assert_decoded_complete (mf);
   g_assert_cmpuint (count_polls (f), ==, 1);
   /* Each request where the last one stopped. */
@@ -420,7 +373,7 @@ test_reset_no_progress (MediaFixture * mf, gconstpointer data)
   ElementFixture *f = &mf->base;
 
   prepare (mf, "reset-always-after-0");
-  run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+  element_fixture_run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
       TEST_TASK_ID);
   g_assert_cmpuint (count_polls (f), ==, 1);
   g_assert_cmpuint (count_media (f), ==, 4);
@@ -439,7 +392,7 @@ test_html (MediaFixture * mf, gconstpointer data)
   ElementFixture *f = &mf->base;
 
   prepare (mf, "html");
-  run_to_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
+  element_fixture_run_to_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
       "served text/html, not audio");
   element_fixture_assert_error (f, GST_STREAM_ERROR,
       GST_STREAM_ERROR_WRONG_TYPE, TEST_TASK_ID);
@@ -455,7 +408,7 @@ test_html_undecoded (MediaFixture * mf, gconstpointer data)
   ElementFixture *f = &mf->base;
 
   prepare_full (mf, "html", LAUNCH_UNDECODED);
-  run_to_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
+  element_fixture_run_to_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
       TEST_TASK_ID);
   g_assert_cmpuint (sunk_size (mf), ==, 0);
 }
@@ -466,7 +419,7 @@ test_empty (MediaFixture * mf, gconstpointer data)
   ElementFixture *f = &mf->base;
 
   prepare (mf, "empty");
-  run_to_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_TYPE_NOT_FOUND,
+  element_fixture_run_to_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_TYPE_NOT_FOUND,
       "Stream doesn't contain enough data.");
   g_assert_cmpuint (count_polls (f), ==, 1);
   g_assert_cmpuint (count_media (f), ==, 1);
@@ -479,7 +432,7 @@ test_empty_undecoded (MediaFixture * mf, gconstpointer data)
   ElementFixture *f = &mf->base;
 
   prepare_full (mf, "empty", LAUNCH_UNDECODED);
-  run_to_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_TYPE_NOT_FOUND,
+  element_fixture_run_to_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_TYPE_NOT_FOUND,
       "Stream doesn't contain enough data.");
   g_assert_cmpuint (sunk_size (mf), ==, 0);
 }
@@ -507,7 +460,7 @@ test_truncated (MediaFixture * mf, gconstpointer data)
   g_assert_no_error (error);
 
   prepare (mf, fault);
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   assert_decoded_equals (mf, path);
   g_assert_cmpuint (count_media (f), ==, 1);
   g_assert_cmpint (g_unlink (path), ==, 0);
@@ -527,7 +480,7 @@ test_expiry_at_start (MediaFixture * mf, gconstpointer data)
 
   set_expiry (f, 0, 1);
   prepare (mf, NULL);
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   assert_decoded_complete (mf);
 
   g_assert_cmpuint (count_polls (f), ==, 2);
@@ -555,7 +508,7 @@ test_expiry_mid_stream (MediaFixture * mf, gconstpointer data)
 
   set_expiry (f, valid, 1);
   prepare (mf, NULL);
-  run_to_eos (f);
+  element_fixture_run_to_eos (f);
   assert_decoded_complete (mf);
 
   g_assert_cmpuint (count_polls (f), ==, 2);
@@ -590,7 +543,7 @@ test_expiry_twice (MediaFixture * mf, gconstpointer data)
   /* Every URL expires a third of the file after where it started. */
   set_expiry (f, valid, 0);
   prepare (mf, NULL);
-  run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+  element_fixture_run_to_error (f, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
       "refused the audio of task \"" TEST_TASK_ID "\" (HTTP 403) even at "
       "the fresh audioUrl");
   g_assert_cmpuint (count_polls (f), ==, 2);
