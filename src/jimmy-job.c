@@ -636,12 +636,6 @@ jimmy_worker_free (JimmyWorker * worker)
   g_free (worker);
 }
 
-guint
-jimmy_worker_get_job_count (JimmyWorker * worker)
-{
-  return g_hash_table_size (worker->jobs);
-}
-
 static void
 attach_to_job (JimmyWorker * worker, JimmyWaiter * waiter, JimmyJob * job)
 {

@@ -17,7 +17,6 @@ typedef struct _JimmyWaiter JimmyWaiter;
 JimmyWorker *jimmy_worker_new (GMainContext *context);
 void jimmy_worker_free (JimmyWorker *worker);
 void jimmy_worker_drain (JimmyWorker *worker);
-guint jimmy_worker_get_job_count (JimmyWorker *worker);
 
 JimmyWaiter *jimmy_waiter_new (GTask *task,
                                const JimmyPollOptions *options,

@@ -184,8 +184,3 @@ jimmy_scheduler_remove (JimmyScheduler * self, JimmyTimer * timer)
   update_ready_time (self);
 }
 
-guint
-jimmy_scheduler_get_length (JimmyScheduler * self)
-{
-  return g_sequence_get_length (self->timers);
-}

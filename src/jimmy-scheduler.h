@@ -31,6 +31,5 @@ gboolean jimmy_timer_is_scheduled (const JimmyTimer *timer);
 void jimmy_scheduler_add (JimmyScheduler *self, JimmyTimer *timer,
     gint64 due_us);
 void jimmy_scheduler_remove (JimmyScheduler *self, JimmyTimer *timer);
-guint jimmy_scheduler_get_length (JimmyScheduler *self);
 
 G_END_DECLS

@@ -151,8 +151,3 @@ jimmy_session_pool_get (JimmySessionPool * self,
   return session;
 }
 
-guint
-jimmy_session_pool_get_size (JimmySessionPool * self)
-{
-  return g_hash_table_size (self->sessions);
-}

@@ -22,6 +22,5 @@ void jimmy_session_pool_free (JimmySessionPool *self);
 
 SoupSession *jimmy_session_pool_get (JimmySessionPool *self,
                                      const JimmyPollOptions *options);
-guint jimmy_session_pool_get_size (JimmySessionPool *self);
 
 G_END_DECLS
