@@ -183,4 +183,3 @@ jimmy_scheduler_remove (JimmyScheduler * self, JimmyTimer * timer)
   timer->iter = NULL;
   update_ready_time (self);
 }
-

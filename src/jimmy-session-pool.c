@@ -150,4 +150,3 @@ jimmy_session_pool_get (JimmySessionPool * self,
   }
   return session;
 }
-
