@@ -599,6 +599,15 @@ test_state_changes_race_completion (StressFixture * sf, gconstpointer data)
     return;
   }
 
+  /* A stop can hang inside souphttpsrc's request start (about 1 run in
+   * 50; docs/reliability.md, "Known upstream problems"): until that is
+   * settled it would fail CI at random, so it runs on request. */
+  if (mode == MEDIA_BLACKHOLE && g_getenv ("JIMMY_STRESS_RACE") == NULL) {
+    g_test_skip ("a stop can hang in souphttpsrc's request start (see "
+        "docs/reliability.md); set JIMMY_STRESS_RACE=1 to run");
+    return;
+  }
+
   if (mode == MEDIA_BLACKHOLE) {
     blackhole_open (&hole);
     jimmy_mock_server_set_media_base_url (f->api, hole.base_url);
