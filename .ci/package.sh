@@ -124,17 +124,19 @@ else
   fail "lintian"
 fi
 
-# --- contents: the plugin and its docs, nothing else --------------------
+# --- contents: the plugin, its elements module and docs, nothing else ---
 plugin_rel=usr/lib/$multiarch/gstreamer-1.0/libgstjimmy.so
+module_rel=usr/lib/$multiarch/gstreamer1.0-jimmy/libgstjimmyelements.so
 dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./||' | grep -v -e '/$' -e '^$' \
   >"$tmp/contents"
 expected="$plugin_rel
+$module_rel
 usr/share/doc/gstreamer1.0-jimmy/changelog.gz
 usr/share/doc/gstreamer1.0-jimmy/copyright
 usr/share/doc/gstreamer1.0-jimmy/element.md.gz"
-if [ "$(sort "$tmp/contents")" = "$expected" ] &&
+if [ "$(LC_ALL=C sort "$tmp/contents")" = "$expected" ] &&
   [ "$(dpkg-deb -f "$deb" Version)" = "$version" ]; then
-  pass "$(basename "$deb") holds /$plugin_rel and its docs"
+  pass "$(basename "$deb") holds /$plugin_rel, /$module_rel and the docs"
 else
   echo "contents:"; cat "$tmp/contents"
   fail "unexpected contents or version in $(basename "$deb")"

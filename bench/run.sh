@@ -56,7 +56,7 @@ fi
 # debug output: the same conditions for every pipeline.
 export GST_PLUGIN_SYSTEM_PATH_1_0=
 GST_PLUGIN_SYSTEM_PATH_1_0=$(pkg-config --variable=pluginsdir gstreamer-1.0)
-export GST_PLUGIN_PATH_1_0=$PWD/$build/gst-plugin
+export GST_PLUGIN_PATH_1_0=$PWD/$build/gst-plugin/gstreamer-1.0
 export GST_REGISTRY=$PWD/$build/bench-registry.bin
 export GST_DEBUG=0
 unset http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY \

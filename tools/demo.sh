@@ -33,7 +33,7 @@ done
 api_url=$(sed -n 's/^JIMMY_API_URL=//p' "$log")
 echo "mock SoundClone API at $api_url; polling task $task every second"
 
-export GST_PLUGIN_PATH="$PWD/$build/gst-plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
+export GST_PLUGIN_PATH="$PWD/$build/gst-plugin/gstreamer-1.0${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 JIMMY_API_URL=$api_url JIMMY_API_KEY=$key \
   "$build/examples/jimmy-play" --poll-interval 1000 "$task" "$output"
 

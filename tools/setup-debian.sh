@@ -18,6 +18,8 @@ packages=(
   # examples: the RTSP server, and the Python one
   libgstrtspserver-1.0-dev gir1.2-gst-rtsp-server-1.0
   python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+  # tests: the plugin refuses to load where libsoup 2 already is
+  libsoup2.4-1
   "$@"
 )
 
