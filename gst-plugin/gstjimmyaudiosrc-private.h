@@ -31,6 +31,7 @@ struct _GstJimmyAudioSrc
   gchar *user_agent;
   gchar *proxy;
   gboolean ssl_strict;
+  SoupLoggerLogLevel http_log_level;
   gboolean subtitles;
   gchar *cache_dir;
   gchar *status;
@@ -94,6 +95,7 @@ gboolean gst_jimmy_audio_chain_add (GstJimmyAudioSrc *self,
 void gst_jimmy_audio_chain_remove (GstJimmyAudioSrc *self);
 
 /* gstjimmyrun.c */
+GST_DEBUG_CATEGORY_EXTERN (gst_jimmy_http_debug);
 gchar *gst_jimmy_audio_src_dup_run_task_id (GstJimmyAudioSrc *self);
 const gchar *gst_jimmy_nonempty_or_null (const gchar *value);
 gboolean gst_jimmy_run_prepare (GstJimmyAudioSrc *self);

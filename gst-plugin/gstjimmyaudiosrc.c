@@ -51,6 +51,7 @@ GST_DEBUG_CATEGORY (gst_jimmy_audio_src_debug);
 #define DEFAULT_USER_AGENT "GStreamer jimmyaudiosrc/" VERSION
 #define DEFAULT_DECODE TRUE
 #define DEFAULT_SSL_STRICT TRUE
+#define DEFAULT_HTTP_LOG_LEVEL SOUP_LOGGER_LOG_HEADERS
 #define DEFAULT_SUBTITLES FALSE
 
 enum
@@ -67,6 +68,7 @@ enum
   PROP_USER_AGENT,
   PROP_PROXY,
   PROP_SSL_STRICT,
+  PROP_HTTP_LOG_LEVEL,
   PROP_SUBTITLES,
   PROP_CACHE_DIR,
   PROP_STATUS,
@@ -86,7 +88,9 @@ G_DEFINE_TYPE_WITH_CODE (GstJimmyAudioSrc, gst_jimmy_audio_src, GST_TYPE_BIN,
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (jimmyaudiosrc, "jimmyaudiosrc",
     GST_RANK_PRIMARY, GST_TYPE_JIMMY_AUDIO_SRC,
     GST_DEBUG_CATEGORY_INIT (gst_jimmy_audio_src_debug, "jimmyaudiosrc", 0,
-        "Jimmy AI SoundClone task source"));
+        "Jimmy AI SoundClone task source");
+    GST_DEBUG_CATEGORY_INIT (gst_jimmy_http_debug, "jimmyhttp", 0,
+        "HTTP log of the task API requests (at TRACE level)"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -375,6 +379,11 @@ gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
       self->ssl_strict = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_HTTP_LOG_LEVEL:
+      GST_OBJECT_LOCK (self);
+      self->http_log_level = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     case PROP_SUBTITLES:
       GST_OBJECT_LOCK (self);
       self->subtitles = g_value_get_boolean (value);
@@ -433,6 +442,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
     case PROP_SSL_STRICT:
       g_value_set_boolean (value, self->ssl_strict);
       break;
+    case PROP_HTTP_LOG_LEVEL:
+      g_value_set_enum (value, self->http_log_level);
+      break;
     case PROP_SUBTITLES:
       g_value_set_boolean (value, self->subtitles);
       break;
@@ -469,6 +481,7 @@ gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
   self->decode = DEFAULT_DECODE;
   self->user_agent = g_strdup (DEFAULT_USER_AGENT);
   self->ssl_strict = DEFAULT_SSL_STRICT;
+  self->http_log_level = DEFAULT_HTTP_LOG_LEVEL;
   self->subtitles = DEFAULT_SUBTITLES;
 
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
@@ -635,6 +648,22 @@ gst_jimmy_audio_src_class_init (GstJimmyAudioSrcClass * klass)
   properties[PROP_SSL_STRICT] = g_param_spec_boolean ("ssl-strict",
       "SSL strict", "Refuse TLS certificates that do not verify",
       DEFAULT_SSL_STRICT, SETTING_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:http-log-level:
+   *
+   * How much of each task API request and response libsoup logs, as
+   * souphttpsrc's property of the same name: the log is only made when
+   * the "jimmyhttp" debug category is at TRACE level or above, and goes
+   * there. The values of Authorization, Proxy-Authorization, Cookie and
+   * Set-Cookie headers are replaced with "[REDACTED]". The audio
+   * download is souphttpsrc's, with its own http-log-level.
+   */
+  properties[PROP_HTTP_LOG_LEVEL] = g_param_spec_enum ("http-log-level",
+      "HTTP log level", "How much of the task API requests to log, when the "
+      "\"jimmyhttp\" debug category is at TRACE or above; credentials are "
+      "redacted", SOUP_TYPE_LOGGER_LOG_LEVEL, DEFAULT_HTTP_LOG_LEVEL,
+      SETTING_FLAGS);
 
   /**
    * GstJimmyAudioSrc:subtitles:

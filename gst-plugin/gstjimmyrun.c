@@ -22,6 +22,10 @@
 
 #define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
 
+/* libsoup's log of the task API requests, credentials redacted; see the
+ * http-log-level property. */
+GST_DEBUG_CATEGORY (gst_jimmy_http_debug);
+
 /* One wait on the poller; ties callbacks to the run that started them. */
 typedef struct
 {
@@ -332,6 +336,14 @@ gst_jimmy_nonempty_or_null (const gchar * value)
   return value != NULL && *value != '\0' ? value : NULL;
 }
 
+/* On the poller thread. Elements share its sessions, so the lines name
+ * no element. */
+static void
+log_http_line (char direction, const char *line)
+{
+  GST_CAT_TRACE (gst_jimmy_http_debug, "%c %s", direction, line);
+}
+
 /* Explicit properties win over the environment. */
 static JimmyPollOptions *
 snapshot_options (GstJimmyAudioSrc * self)
@@ -356,6 +368,12 @@ snapshot_options (GstJimmyAudioSrc * self)
   o->user_agent = g_strdup (self->user_agent);
   o->proxy = g_strdup (self->proxy);
   o->ssl_strict = self->ssl_strict;
+  /* Like souphttpsrc: no logger unless its lines would be shown. */
+  if (gst_debug_category_get_threshold (gst_jimmy_http_debug) >=
+      GST_LEVEL_TRACE) {
+    o->http_log_level = self->http_log_level;
+    o->http_log_func = log_http_line;
+  }
   GST_OBJECT_UNLOCK (self);
 
   return o;

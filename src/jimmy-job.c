@@ -310,12 +310,18 @@ make_job_key (const JimmyPollOptions * o)
 {
   g_autofree char *plain = NULL;
 
-  /* Hashed so the key is not kept twice, in the clear, in the table. */
-  plain = g_strdup_printf ("%s\x1f%s\x1f%s\x1f%u\x1f%u\x1f%d\x1f%s\x1f%s\x1f%d",
-      o->api_url, o->task_id, o->api_key ? o->api_key : "",
+  /* Hashed so the key is not kept twice, in the clear, in the table.
+   * The HTTP log settings are in it although they change nothing the
+   * waiters see: the job's session, and so whether its requests are
+   * logged, follows the options of the waiter that created it. A waiter
+   * asking for a log must not join a job that logs nothing (or the
+   * reverse); the cost, two polls of one task, arises only while someone
+   * is tracing. */
+  plain = g_strdup_printf ("%s\x1f%s\x1f%s\x1f%u\x1f%u\x1f%d\x1f%s\x1f%s\x1f%d"
+      "\x1f%d\x1f%p", o->api_url, o->task_id, o->api_key ? o->api_key : "",
       o->poll_interval_ms, o->request_timeout_s, o->max_retries,
       o->user_agent ? o->user_agent : "", o->proxy ? o->proxy : "\x1e",
-      o->ssl_strict);
+      o->ssl_strict, o->http_log_level, (gpointer) o->http_log_func);
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, plain, -1);
 }
 

@@ -31,6 +31,8 @@ jimmy_poll_options_new (const char *api_url, const char *task_id,
   options->request_timeout_s = JIMMY_POLL_DEFAULT_REQUEST_TIMEOUT_S;
   options->max_retries = JIMMY_POLL_DEFAULT_MAX_RETRIES;
   options->ssl_strict = TRUE;
+  options->http_log_level = SOUP_LOGGER_LOG_NONE;
+  options->http_log_func = NULL;
 
   return options;
 }
@@ -42,6 +44,8 @@ jimmy_poll_options_copy (const JimmyPollOptions *options)
 
   g_return_val_if_fail (options != NULL, NULL);
 
+  /* Numbers, the log level and the log function are copied as they
+   * are; only the strings need duplicating. */
   copy = g_memdup2 (options, sizeof *options);
   copy->api_url = g_strdup (options->api_url);
   copy->task_id = g_strdup (options->task_id);

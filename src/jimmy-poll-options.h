@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,17 @@ G_BEGIN_DECLS
 #define JIMMY_POLL_DEFAULT_TASK_TIMEOUT_S 1800
 #define JIMMY_POLL_DEFAULT_REQUEST_TIMEOUT_S 15
 #define JIMMY_POLL_DEFAULT_MAX_RETRIES 5
+
+/**
+ * JimmyHttpLogFunc:
+ * @direction: '>' for a request line, '<' for a response line, ' ' for
+ *   libsoup's blank separators
+ * @line: one line of libsoup's HTTP log, without its newline; credential
+ *   header values are already replaced with "[REDACTED]"
+ *
+ * Receives the HTTP log of the task API requests, on the poller thread.
+ */
+typedef void (*JimmyHttpLogFunc) (char direction, const char *line);
 
 /**
  * JimmyPollOptions:
@@ -29,6 +41,10 @@ G_BEGIN_DECLS
  * @proxy: proxy URI (owned); %NULL reads http_proxy, https_proxy and
  *   no_proxy from the environment, "" means no proxy.
  * @ssl_strict: refuse TLS certificates that do not verify.
+ * @http_log_level: how much of each API request and response libsoup
+ *   logs to @http_log_func; %SOUP_LOGGER_LOG_NONE attaches no logger.
+ * @http_log_func: (nullable): where those lines go; %NULL logs nothing,
+ *   whatever the level.
  */
 typedef struct {
   char *api_url;
@@ -41,6 +57,8 @@ typedef struct {
   char *user_agent;
   char *proxy;
   gboolean ssl_strict;
+  SoupLoggerLogLevel http_log_level;
+  JimmyHttpLogFunc http_log_func;
 } JimmyPollOptions;
 
 #define JIMMY_TYPE_POLL_OPTIONS (jimmy_poll_options_get_type ())

@@ -1,11 +1,16 @@
 /* jimmy-session-pool.c: one SoupSession per distinct HTTP configuration.
  *
  * Every waiting task in the process shares the poller thread; tasks whose
- * proxy, TLS strictness and user agent agree also share a session, and so
- * its keep-alive connections. TLS strictness is part of the key although
- * it is checked per message: a connection accepted with ssl-strict=false
- * must never be reused by a strict request. The request timeout is not:
- * the poller enforces it per request.
+ * proxy, TLS strictness, user agent and HTTP log settings agree also
+ * share a session, and so its keep-alive connections. TLS strictness is
+ * part of the key although it is checked per message: a connection
+ * accepted with ssl-strict=false must never be reused by a strict request.
+ * The request timeout is not: the poller enforces it per request.
+ *
+ * A session whose options ask for an HTTP log gets a SoupLogger, which is
+ * a session feature, so the log level must be part of the key too. Its
+ * printer redacts credential headers before any line leaves this file:
+ * libsoup's logger prints a Bearer token in full.
  *
  * Use from the poller thread only: a SoupSession belongs to the thread
  * that created it.
@@ -13,6 +18,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "jimmy-session-pool.h"
+
+#include <string.h>
 
 /* Idle keep-alive connections are closed after this long. */
 #define IDLE_TIMEOUT_S 60
@@ -41,13 +48,81 @@ jimmy_session_pool_free (JimmySessionPool * self)
   g_free (self);
 }
 
+/* No printer, no logger: libsoup's default printer writes to stdout,
+ * unredacted. */
+static SoupLoggerLogLevel
+effective_log_level (const JimmyPollOptions * options)
+{
+  return options->http_log_func != NULL ? options->http_log_level :
+      SOUP_LOGGER_LOG_NONE;
+}
+
 static char *
 make_config_key (const JimmyPollOptions * options)
 {
+  SoupLoggerLogLevel level = effective_log_level (options);
+
   /* \x1f cannot appear in a valid URI or header value. */
-  return g_strdup_printf ("%s\x1f%d\x1f%s",
+  return g_strdup_printf ("%s\x1f%d\x1f%s\x1f%d\x1f%p",
       options->proxy ? options->proxy : "\x1e",
-      options->ssl_strict, options->user_agent ? options->user_agent : "");
+      options->ssl_strict, options->user_agent ? options->user_agent : "",
+      level, level != SOUP_LOGGER_LOG_NONE ?
+      (gpointer) options->http_log_func : NULL);
+}
+
+/* Headers whose values are credentials. */
+static const char *const credential_headers[] = {
+  "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", NULL
+};
+
+/* Returns @line with the value of a credential header replaced, or NULL
+ * when it has none. libsoup 3.2's logger masks only Basic credentials
+ * and prints "Authorization: Bearer <the API key>" as it is, so every
+ * line is checked, body lines too: what looks like a credential header
+ * is never worth printing. */
+static char *
+redact_credentials (const char *line)
+{
+  const char *colon = strchr (line, ':');
+  gsize name_len;
+  guint i;
+
+  if (colon == NULL)
+    return NULL;
+  name_len = colon - line;
+  for (i = 0; credential_headers[i] != NULL; i++)
+    if (strlen (credential_headers[i]) == name_len
+        && g_ascii_strncasecmp (line, credential_headers[i], name_len) == 0)
+      return g_strdup_printf ("%.*s: [REDACTED]", (int) name_len, line);
+  return NULL;
+}
+
+typedef struct {
+  JimmyHttpLogFunc func;
+} LogPrinter;
+
+/* Called on the poller thread, where the session runs. */
+static void
+print_log_line (SoupLogger * logger, SoupLoggerLogLevel level,
+    char direction, const char *data, gpointer user_data)
+{
+  LogPrinter *printer = user_data;
+  g_autofree char *redacted = redact_credentials (data);
+
+  printer->func (direction, redacted != NULL ? redacted : data);
+}
+
+static void
+attach_logger (SoupSession * session, const JimmyPollOptions * options)
+{
+  g_autoptr (SoupLogger) logger = NULL;
+  LogPrinter *printer;
+
+  logger = soup_logger_new (effective_log_level (options));
+  printer = g_new0 (LogPrinter, 1);
+  printer->func = options->http_log_func;
+  soup_logger_set_printer (logger, print_log_line, printer, g_free);
+  soup_session_add_feature (session, SOUP_SESSION_FEATURE (logger));
 }
 
 static char **
@@ -118,14 +193,15 @@ create_session (const JimmyPollOptions * options)
   g_autoptr (GProxyResolver) resolver = make_proxy_resolver (options);
   SoupSession *session;
 
-  /* No SoupLogger is ever attached: it would print the Authorization
-   * header. */
   session = soup_session_new_with_options ("max-conns",
       JIMMY_SESSION_MAX_CONNECTIONS, "max-conns-per-host",
       JIMMY_SESSION_MAX_CONNECTIONS, "idle-timeout", IDLE_TIMEOUT_S,
       "proxy-resolver", resolver, NULL);
   if (options->user_agent != NULL)
     soup_session_set_user_agent (session, options->user_agent);
+  /* Only ever with our redacting printer. */
+  if (effective_log_level (options) != SOUP_LOGGER_LOG_NONE)
+    attach_logger (session, options);
   /* Without a cache or cookie jar feature the session keeps no state
    * between polls besides its connections. */
   return session;

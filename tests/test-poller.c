@@ -450,6 +450,80 @@ test_coalesced (Fixture * f, gconstpointer data)
       ==, 4);
 }
 
+/* JimmyHttpLogFunc has no user data: the lines go to a static, written on
+ * the poller thread. */
+static GMutex http_log_lock;
+static GString *http_log;
+
+static void
+collect_http_log (char direction, const char *line)
+{
+  g_mutex_lock (&http_log_lock);
+  g_string_append_printf (http_log, "%c %s\n", direction, line);
+  g_mutex_unlock (&http_log_lock);
+}
+
+static char *
+steal_http_log (void)
+{
+  char *log;
+
+  g_mutex_lock (&http_log_lock);
+  log = g_string_free (g_steal_pointer (&http_log), FALSE);
+  http_log = g_string_new (NULL);
+  g_mutex_unlock (&http_log_lock);
+  return log;
+}
+
+static void
+test_http_log_redacted (Fixture * f, gconstpointer data)
+{
+  g_autoptr (JimmyPollOptions) o = make_options (f, TASK_ID);
+  g_autofree char *log = NULL;
+
+  add_task (f, TASK_ID, "processing,completed");
+  o->http_log_level = SOUP_LOGGER_LOG_BODY;
+  o->http_log_func = collect_http_log;
+  g_free (steal_http_log ());
+  wait_for (f, o);
+  g_assert_no_error (f->error);
+
+  log = steal_http_log ();
+  /* The request line, the response body, and the redacted header. */
+  g_assert_nonnull (strstr (log, "> GET " TASK_PATH TASK_ID " HTTP/1.1\n"));
+  g_assert_nonnull (strstr (log, "\"status\""));
+  g_assert_nonnull (strstr (log, "> Authorization: [REDACTED]\n"));
+  g_assert_null (strstr (log, API_KEY));
+}
+
+/* A job's session, logger included, follows the options it was made with:
+ * a wait asking for a log must not ride on a job that logs nothing. */
+static void
+test_http_log_not_coalesced (Fixture * f, gconstpointer data)
+{
+  g_autoptr (JimmyPollOptions) o = make_options (f, TASK_ID);
+  g_autoptr (JimmyPollOptions) logged = make_options (f, TASK_ID);
+  g_autofree char *log = NULL;
+
+  add_task (f, TASK_ID, "processing,completed");
+  logged->http_log_level = SOUP_LOGGER_LOG_HEADERS;
+  logged->http_log_func = collect_http_log;
+  g_free (steal_http_log ());
+  start_wait (f, o, NULL);
+  start_wait (f, logged, NULL);
+  while (f->finished < 2)
+    g_main_loop_run (f->loop);
+
+  g_assert_no_error (f->error);
+  /* Two jobs: the first two polls get processing and completed, and the
+   * job that saw processing polls once more. */
+  g_assert_cmpuint (jimmy_mock_server_count_requests (f->server, TASK_PATH),
+      ==, 3);
+  log = steal_http_log ();
+  g_assert_nonnull (strstr (log, "> GET " TASK_PATH TASK_ID));
+  g_assert_null (strstr (log, API_KEY));
+}
+
 static void
 test_cancel_one_of_two (Fixture * f, gconstpointer data)
 {
@@ -545,7 +619,10 @@ test_default_is_shared (void)
 int
 main (int argc, char **argv)
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
+  http_log = g_string_new (NULL);
 
 #define ADD(path, func) \
   g_test_add ("/poller/" path, Fixture, NULL, fixture_set_up, func, \
@@ -572,11 +649,15 @@ main (int argc, char **argv)
   ADD ("cancel-before-start", test_cancel_before_start);
   ADD ("coalesced", test_coalesced);
   ADD ("cancel-one-of-two", test_cancel_one_of_two);
+  ADD ("http-log-redacted", test_http_log_redacted);
+  ADD ("http-log-not-coalesced", test_http_log_not_coalesced);
   ADD ("redirect-same-origin", test_redirect_same_origin);
   ADD ("redirect-loop", test_redirect_loop);
   ADD ("bad-api-url", test_bad_api_url);
   ADD ("connection-refused", test_connection_refused);
   g_test_add_func ("/poller/default-is-shared", test_default_is_shared);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  g_string_free (http_log, TRUE);
+  return ret;
 }

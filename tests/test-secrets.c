@@ -1,9 +1,13 @@
 /* test-secrets.c: the API key never shows in any log line, at any
- * GST_DEBUG level, nor in GLib's or libsoup's own logging.
+ * GST_DEBUG level, nor in GLib's or libsoup's own logging, even with
+ * libsoup's HTTP logger at body level written to a file.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdio.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "element-fixture.h"
 
@@ -22,12 +26,37 @@ check_line (const char *line)
     g_atomic_int_inc (&leaks_seen);
 }
 
+/* The debug log file of /secrets/http-log-body, while it runs. Written
+ * from on_gst_log(): GStreamer 1.22 leaks its list of log functions on
+ * every change, so the test installs none of its own. Other threads may
+ * log at any time: the lock makes the close wait for a line being
+ * written. */
+static GMutex debug_file_lock;
+static FILE *debug_file;
+
+/* As gst_debug_log_default() prints it, object names included. */
+static void
+write_to_debug_file (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message)
+{
+  g_mutex_lock (&debug_file_lock);
+  if (debug_file != NULL) {
+    g_autofree gchar *formatted = gst_debug_log_get_line (category, level,
+        file, function, line, object, message);
+    fputs (formatted, debug_file);
+  }
+  g_mutex_unlock (&debug_file_lock);
+}
+
 static void
 on_gst_log (GstDebugCategory * category, GstDebugLevel level,
     const gchar * file, const gchar * function, gint line, GObject * object,
     GstDebugMessage * message, gpointer user_data)
 {
   check_line (gst_debug_message_get (message));
+  write_to_debug_file (category, level, file, function, line, object,
+      message);
 }
 
 static GLogWriterOutput
@@ -82,6 +111,114 @@ test_key_not_logged_on_refusal (ElementFixture * f, gconstpointer data)
       GST_RESOURCE_ERROR_NOT_AUTHORIZED, NULL);
 }
 
+/* Every bus message, as text: structure, and for errors, warnings and
+ * infos the GError and debug string, which the structure does not
+ * print. */
+typedef struct {
+  GMutex lock;
+  GString *text;                /* (owned) */
+} MessageLog;
+
+static GstBusSyncReply
+record_message (GstBus * bus, GstMessage * message, gpointer user_data)
+{
+  MessageLog *log = user_data;
+  const GstStructure *s = gst_message_get_structure (message);
+  g_autofree gchar *structure = s ? gst_structure_to_string (s) : NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_ERROR:
+      gst_message_parse_error (message, &error, &debug);
+      break;
+    case GST_MESSAGE_WARNING:
+      gst_message_parse_warning (message, &error, &debug);
+      break;
+    case GST_MESSAGE_INFO:
+      gst_message_parse_info (message, &error, &debug);
+      break;
+    default:
+      break;
+  }
+
+  g_mutex_lock (&log->lock);
+  g_string_append_printf (log->text, "%s from %s: %s; %s; %s\n",
+      GST_MESSAGE_TYPE_NAME (message), GST_MESSAGE_SRC_NAME (message),
+      structure ? structure : "", error ? error->message : "",
+      debug ? debug : "");
+  g_mutex_unlock (&log->lock);
+  return GST_BUS_PASS;
+}
+
+/* A line of the log from the "jimmyhttp" category holding @fragment. */
+static gboolean
+has_http_line (char **lines, const char *fragment)
+{
+  guint i;
+
+  for (i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], " jimmyhttp ") != NULL
+        && strstr (lines[i], fragment) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Issue 3: GST_DEBUG=*:9 (set in main(), so "jimmyhttp" is above TRACE)
+ * and http-log-level=body, the debug output written to a file. The file
+ * must hold libsoup's log of the API requests, bodies included, and
+ * nowhere the key; no bus message may hold it either. */
+static void
+test_http_log_body (ElementFixture * f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  MessageLog messages;
+  int fd;
+
+  g_mutex_init (&messages.lock);
+  messages.text = g_string_new (NULL);
+  fd = g_file_open_tmp ("jimmy-debug-XXXXXX.log", &path, &error);
+  g_assert_no_error (error);
+  g_mutex_lock (&debug_file_lock);
+  debug_file = fdopen (fd, "w");
+  g_assert_nonnull (debug_file);
+  g_mutex_unlock (&debug_file_lock);
+
+  element_fixture_add_task (f, TEST_TASK_ID, "queued,processing,completed");
+  element_fixture_launch (f, "jimmyaudiosrc name=src http-log-level=body "
+      "task-id=" TEST_TASK_ID " ! audioconvert ! fakesink sync=false");
+  bus = gst_element_get_bus (f->pipeline);
+  gst_bus_set_sync_handler (bus, record_message, &messages, NULL);
+  element_fixture_run_to_eos (f);
+
+  g_mutex_lock (&debug_file_lock);
+  g_assert_cmpint (fclose (g_steal_pointer (&debug_file)), ==, 0);
+  g_mutex_unlock (&debug_file_lock);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  lines = g_strsplit (contents, "\n", -1);
+
+  /* The logger really ran, at body level: requests, response bodies and
+   * the redacted Authorization header are all in the file. */
+  g_assert_true (has_http_line (lines, "> GET " TEST_TASK_PATH
+          TEST_TASK_ID " HTTP/1.1"));
+  g_assert_true (has_http_line (lines, "\"status\""));
+  g_assert_true (has_http_line (lines, "> Authorization: [REDACTED]"));
+  g_assert_null (strstr (contents, TEST_API_KEY));
+
+  g_assert_nonnull (strstr (messages.text->str, "jimmy-task-status"));
+  g_assert_null (strstr (messages.text->str, TEST_API_KEY));
+  g_string_free (messages.text, TRUE);
+  g_mutex_clear (&messages.lock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -102,6 +239,8 @@ main (int argc, char **argv)
   g_test_add ("/secrets/key-not-logged-on-refusal", ElementFixture, NULL,
       element_fixture_set_up, test_key_not_logged_on_refusal,
       element_fixture_tear_down);
+  g_test_add ("/secrets/http-log-body", ElementFixture, NULL,
+      element_fixture_set_up, test_http_log_body, element_fixture_tear_down);
 
   return g_test_run ();
 }
