@@ -410,6 +410,11 @@ validate_options (GstJimmyAudioSrc * self, const JimmyPollOptions * o)
     return refuse_settings (self, o->task_id, text);
   }
 
+  if (!jimmy_api_validate_api_key (o->api_key, &error)) {
+    text = g_strdup_printf ("Task \"%s\": %s", o->task_id, error->message);
+    return refuse_settings (self, o->task_id, text);
+  }
+
   api_uri = jimmy_api_parse_api_url (o->api_url, &error);
   if (api_uri == NULL) {
     text = g_strdup_printf ("Task \"%s\": %s", o->task_id, error->message);

@@ -135,6 +135,48 @@ jimmy_api_validate_task_id (const char *task_id, GError **error)
   return TRUE;
 }
 
+/**
+ * jimmy_api_validate_api_key:
+ * @api_key: the Bearer token.
+ *
+ * A key goes into an Authorization header, so it must be visible ASCII
+ * (RFC 6750's token characters are a subset). A stray line break or
+ * space, typically from a file or a shell variable, would make libsoup
+ * drop the header, and a line split inside it would escape the redaction
+ * of the HTTP log. The message names the kind of byte and where it is,
+ * never the key.
+ *
+ * Returns: %TRUE if @api_key can be sent.
+ */
+gboolean
+jimmy_api_validate_api_key (const char *api_key, GError **error)
+{
+  gsize i;
+
+  g_return_val_if_fail (api_key != NULL, FALSE);
+
+  for (i = 0; api_key[i] != '\0'; i++) {
+    guchar c = api_key[i];
+    const char *kind;
+
+    if (c > 0x20 && c < 0x7f)
+      continue;
+    if (c == ' ')
+      kind = "a space";
+    else if (c < 0x20 || c == 0x7f)
+      kind = "a control character (such as a line break)";
+    else
+      kind = "a non-ASCII byte";
+    g_set_error (error, JIMMY_CLIENT_ERROR,
+        JIMMY_CLIENT_ERROR_INVALID_ARGUMENT,
+        "The API key holds %s at byte %" G_GSIZE_FORMAT ", which cannot be "
+        "sent in an HTTP header: check JIMMY_API_KEY or the api-key "
+        "property for a stray line break or space.", kind, i);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 set_invalid_api_url (GError **error, const char *shown_url,
     const char *problem, const char *advice)

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 
 gboolean jimmy_api_validate_task_id (const char *task_id,
                                      GError **error);
+gboolean jimmy_api_validate_api_key (const char *api_key,
+                                     GError **error);
 GUri *jimmy_api_parse_api_url (const char *api_url,
                                GError **error);
 GUri *jimmy_api_build_task_uri (GUri *api_uri,

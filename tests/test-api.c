@@ -105,6 +105,51 @@ test_task_id_refused (void)
   g_assert_false (jimmy_api_validate_task_id ("", NULL));
 }
 
+/* ---- Api keys ---- */
+
+static void
+test_api_key_valid (void)
+{
+  const char *keys[] = {
+    "sk_test_1234", "a", "abc-._~+/=", "eyJhbGciOiJIUzI1NiJ9.e30.sig==",
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (jimmy_api_validate_api_key (keys[i], NULL));
+}
+
+static void
+test_api_key_refused (void)
+{
+  const struct {
+    const char *key;
+    const char *message_part;
+  } cases[] = {
+    {"sk_secret\n", "a control character (such as a line break) at byte 9"},
+    {"sk_secret\r\nX-Injected: 1", "control character"},
+    {"sk secret", "a space at byte 2"},
+    {"\tsk_secret", "control character (such as a line break) at byte 0"},
+    {"sk_secret\x7f", "control character"},
+    {"sk_s\xc3\xa9" "cret", "a non-ASCII byte at byte 4"},
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (GError) error = NULL;
+
+    g_assert_false (jimmy_api_validate_api_key (cases[i].key, &error));
+    g_assert_error (error, JIMMY_CLIENT_ERROR,
+        JIMMY_CLIENT_ERROR_INVALID_ARGUMENT);
+    g_test_message ("%s", error->message);
+    assert_message_contains (error, cases[i].message_part);
+    assert_message_contains (error, "check JIMMY_API_KEY or the api-key");
+    /* The message never quotes the key. */
+    g_assert_null (strstr (error->message, "secret"));
+    g_assert_null (strstr (error->message, "cret"));
+  }
+}
+
 /* ---- Api urls ---- */
 
 static void
@@ -518,6 +563,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/api/task-id/valid", test_task_id_valid);
   g_test_add_func ("/api/task-id/refused", test_task_id_refused);
+  g_test_add_func ("/api/api-key/valid", test_api_key_valid);
+  g_test_add_func ("/api/api-key/refused", test_api_key_refused);
   g_test_add_func ("/api/api-url/valid", test_api_url_valid);
   g_test_add_func ("/api/api-url/refused", test_api_url_refused);
   g_test_add_func ("/api/api-url/hides-credentials",

@@ -53,6 +53,18 @@ test_missing_api_key (ElementFixture * f, gconstpointer data)
   assert_refused_to_start (f, "JIMMY_API_KEY");
 }
 
+/* A key read from a file with its line break: refused before any request
+ * (libsoup would drop the header), without quoting the key. */
+static void
+test_api_key_with_line_break (ElementFixture * f, gconstpointer data)
+{
+  element_fixture_launch (f, LAUNCH);
+  g_object_set (f->src, "api-key", TEST_API_KEY "\n", NULL);
+  /* element_fixture_assert_error also checks that the key is not in the
+   * message nor in the debug string. */
+  assert_refused_to_start (f, "line break");
+}
+
 static void
 test_bad_task_id (ElementFixture * f, gconstpointer data)
 {
@@ -250,6 +262,7 @@ main (int argc, char **argv)
 
   ADD ("missing-task-id", test_missing_task_id);
   ADD ("missing-api-key", test_missing_api_key);
+  ADD ("api-key-with-line-break", test_api_key_with_line_break);
   ADD ("bad-task-id", test_bad_task_id);
   ADD ("bad-api-url", test_bad_api_url);
   ADD ("task-failed", test_task_failed);
