@@ -475,6 +475,15 @@ steal_http_log (void)
   return log;
 }
 
+/* Sends @o's HTTP log at @level to an empty http_log. */
+static void
+log_http_of (JimmyPollOptions * o, SoupLoggerLogLevel level)
+{
+  o->http_log_level = level;
+  o->http_log_func = collect_http_log;
+  g_free (steal_http_log ());
+}
+
 static void
 test_http_log_redacted (Fixture * f, gconstpointer data)
 {
@@ -482,9 +491,7 @@ test_http_log_redacted (Fixture * f, gconstpointer data)
   g_autofree char *log = NULL;
 
   add_task (f, TASK_ID, "processing,completed");
-  o->http_log_level = SOUP_LOGGER_LOG_BODY;
-  o->http_log_func = collect_http_log;
-  g_free (steal_http_log ());
+  log_http_of (o, SOUP_LOGGER_LOG_BODY);
   wait_for (f, o);
   g_assert_no_error (f->error);
 
@@ -506,9 +513,7 @@ test_http_log_not_coalesced (Fixture * f, gconstpointer data)
   g_autofree char *log = NULL;
 
   add_task (f, TASK_ID, "processing,completed");
-  logged->http_log_level = SOUP_LOGGER_LOG_HEADERS;
-  logged->http_log_func = collect_http_log;
-  g_free (steal_http_log ());
+  log_http_of (logged, SOUP_LOGGER_LOG_HEADERS);
   start_wait (f, o, NULL);
   start_wait (f, logged, NULL);
   while (f->finished < 2)
