@@ -91,6 +91,14 @@ valgrind_status=0
 meson test -C "$build" --setup valgrind --suite element --no-suite regex-jit \
   --print-errorlogs --num-processes 2 || valgrind_status=$?
 
+# meson shows only a failed test's last lines: print every valgrind
+# finding in full, so a rare one can be read from the CI log.
+if [ "$valgrind_status" -ne 0 ]; then
+  echo "valgrind: every finding, in full:"
+  grep -A34 -E "definitely lost in loss record|Invalid (read|write|free)|uninitialised|Mismatched free" \
+    "$build/meson-logs/testlog-valgrind.txt" || true
+fi
+
 summary "asan+ubsan" "$asan_build/meson-logs/testlog-asan.json"
 summary "asan+ubsan+lsan" "$asan_build/meson-logs/testlog-lsan.json"
 summary valgrind "$build/meson-logs/testlog-valgrind.json"
