@@ -11,6 +11,7 @@
 #include <gst/pbutils/missing-plugins.h>
 
 #include "gstjimmyaudiosrc-private.h"
+#include "jimmy-proxy.h"
 #include "gstjimmyelements.h"
 #include "gstjimmymessages.h"
 
@@ -49,16 +50,18 @@ gst_jimmy_make_http_src (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
     const gchar * url)
 {
   GstElement *http_src = gst_jimmy_make_child (self, "souphttpsrc");
+  g_autofree gchar *proxy = NULL;
 
   if (http_src == NULL)
     return NULL;
 
+  /* Always set: souphttpsrc's own default would take $http_proxy for
+   * every URL, ignoring proxy="" and $no_proxy. */
+  proxy = jimmy_proxy_for_uri (o->proxy, url);
   g_object_set (http_src, "location", url, "ssl-strict", o->ssl_strict,
-      "timeout", o->request_timeout_s, NULL);
+      "timeout", o->request_timeout_s, "proxy", proxy, NULL);
   if (o->user_agent != NULL)
     g_object_set (http_src, "user-agent", o->user_agent, NULL);
-  if (o->proxy != NULL && *o->proxy != '\0')
-    g_object_set (http_src, "proxy", o->proxy, NULL);
   return http_src;
 }
 

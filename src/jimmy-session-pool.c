@@ -19,6 +19,8 @@
  */
 #include "jimmy-session-pool.h"
 
+#include "jimmy-proxy.h"
+
 #include <string.h>
 
 /* Idle keep-alive connections are closed after this long. */
@@ -125,72 +127,11 @@ attach_logger (SoupSession * session, const JimmyPollOptions * options)
   soup_session_add_feature (session, SOUP_SESSION_FEATURE (logger));
 }
 
-static char **
-split_no_proxy (const char *no_proxy)
-{
-  g_auto (GStrv) hosts = g_strsplit (no_proxy, ",", -1);
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  guint i;
-
-  for (i = 0; hosts[i] != NULL; i++) {
-    const char *host = g_strstrip (hosts[i]);
-    if (*host != '\0')
-      g_strv_builder_add (builder, host);
-  }
-  return g_strv_builder_end (builder);
-}
-
-static const char *
-getenv_nonempty (const char *lower, const char *upper)
-{
-  const char *value = g_getenv (lower);
-
-  if (value == NULL || *value == '\0')
-    value = g_getenv (upper);
-  return value != NULL && *value != '\0' ? value : NULL;
-}
-
-/* The conventional proxy variables, read like curl and souphttpsrc do.
- * Building the resolver ourselves keeps GIO from loading its desktop proxy
- * modules (and their worker threads) into media servers. */
-static GProxyResolver *
-proxy_resolver_from_environment (void)
-{
-  const char *http_proxy = getenv_nonempty ("http_proxy", "HTTP_PROXY");
-  const char *https_proxy = getenv_nonempty ("https_proxy", "HTTPS_PROXY");
-  const char *no_proxy = getenv_nonempty ("no_proxy", "NO_PROXY");
-  g_auto (GStrv) ignore_hosts = NULL;
-  GProxyResolver *resolver;
-
-  if (http_proxy == NULL && https_proxy == NULL)
-    return NULL;
-
-  if (no_proxy != NULL)
-    ignore_hosts = split_no_proxy (no_proxy);
-  resolver = g_simple_proxy_resolver_new (NULL, ignore_hosts);
-  if (http_proxy != NULL)
-    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver),
-        "http", http_proxy);
-  if (https_proxy != NULL)
-    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver),
-        "https", https_proxy);
-  return resolver;
-}
-
-static GProxyResolver *
-make_proxy_resolver (const JimmyPollOptions * options)
-{
-  if (options->proxy == NULL)
-    return proxy_resolver_from_environment ();
-  if (*options->proxy == '\0')
-    return NULL;
-  return g_simple_proxy_resolver_new (options->proxy, NULL);
-}
-
 static SoupSession *
 create_session (const JimmyPollOptions * options)
 {
-  g_autoptr (GProxyResolver) resolver = make_proxy_resolver (options);
+  g_autoptr (GProxyResolver) resolver =
+      jimmy_proxy_resolver_new (options->proxy);
   SoupSession *session;
 
   session = soup_session_new_with_options ("max-conns",

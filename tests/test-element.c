@@ -450,6 +450,40 @@ test_completion_races_shutdown (ElementFixture * f, gconstpointer data)
   g_assert_true (f->eos);
 }
 
+/* $http_proxy names a port where nothing listens: the audio plays only
+ * if its download goes direct, as proxy="" and $no_proxy say. Left to
+ * its own default, souphttpsrc would take $http_proxy for every URL. */
+static void
+play_beside_dead_env_proxy (ElementFixture * f, const char *proxy,
+    const char *no_proxy)
+{
+  g_setenv ("http_proxy", "http://127.0.0.1:1", TRUE);
+  g_setenv ("no_proxy", no_proxy, TRUE);
+
+  element_fixture_add_task (f, TEST_TASK_ID, "completed");
+  element_fixture_launch (f, "jimmyaudiosrc name=src task-id=" TEST_TASK_ID
+      " ! fakesink sync=false");
+  g_object_set (f->src, "proxy", proxy, NULL);
+  element_fixture_run_to_eos (f);
+  g_assert_cmpuint (jimmy_mock_server_count_requests (f->media, "/"), >=, 1);
+
+  /* As tests/meson.build sets them. */
+  g_setenv ("http_proxy", "", TRUE);
+  g_setenv ("no_proxy", "", TRUE);
+}
+
+static void
+test_empty_proxy_beats_environment (ElementFixture * f, gconstpointer data)
+{
+  play_beside_dead_env_proxy (f, "", "");
+}
+
+static void
+test_no_proxy_exempts_media_host (ElementFixture * f, gconstpointer data)
+{
+  play_beside_dead_env_proxy (f, NULL, "localhost,127.0.0.1");
+}
+
 static void
 test_environment_defaults (ElementFixture * f, gconstpointer data)
 {
@@ -539,6 +573,8 @@ main (int argc, char **argv)
   ADD ("completion-races-shutdown", test_completion_races_shutdown);
   ADD ("environment-defaults", test_environment_defaults);
   ADD ("property-beats-environment", test_property_beats_environment);
+  ADD ("empty-proxy-beats-environment", test_empty_proxy_beats_environment);
+  ADD ("no-proxy-exempts-media-host", test_no_proxy_exempts_media_host);
   g_test_add_func ("/element/api-key-write-only", test_api_key_write_only);
   g_test_add_func ("/element/pad-and-metadata", test_pad_and_metadata);
 
