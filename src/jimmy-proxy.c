@@ -6,8 +6,8 @@
  * reads the conventional variables like curl does: http_proxy for http,
  * https_proxy for https, no_proxy for the hosts that go direct. Left to
  * itself, souphttpsrc would use $http_proxy for every URL and ignore
- * $no_proxy, and GIO's default resolver would load its desktop proxy
- * modules (and their worker threads) into media servers.
+ * $no_proxy, and GIO's default resolver would ask the desktop's proxy
+ * settings (libproxy, on worker threads) for every connection.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
