@@ -51,17 +51,24 @@ gst_jimmy_make_http_src (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
 {
   GstElement *http_src = gst_jimmy_make_child (self, "souphttpsrc");
   g_autofree gchar *proxy = NULL;
+  g_autofree gchar *default_proxy = NULL;
 
   if (http_src == NULL)
     return NULL;
 
-  /* Always set: souphttpsrc's own default would take $http_proxy for
-   * every URL, ignoring proxy="" and $no_proxy. */
-  proxy = jimmy_proxy_for_uri (o->proxy, url);
   g_object_set (http_src, "location", url, "ssl-strict", o->ssl_strict,
-      "timeout", o->request_timeout_s, "proxy", proxy, NULL);
+      "timeout", o->request_timeout_s, NULL);
   if (o->user_agent != NULL)
     g_object_set (http_src, "user-agent", o->user_agent, NULL);
+
+  /* souphttpsrc starts with $http_proxy, for every URL, deaf to
+   * proxy="" and $no_proxy: override that with the client's rule. Only
+   * without one does it go direct, and share the pipeline's session
+   * (keep-alive connections), so leave it be when direct is the answer. */
+  proxy = jimmy_proxy_for_uri (o->proxy, url);
+  g_object_get (http_src, "proxy", &default_proxy, NULL);
+  if (default_proxy != NULL || g_strcmp0 (proxy, JIMMY_PROXY_DIRECT) != 0)
+    g_object_set (http_src, "proxy", proxy, NULL);
   return http_src;
 }
 
