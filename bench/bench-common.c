@@ -101,25 +101,28 @@ bench_stddev (GArray * values)
 /* ---------------------------------------------------------------------- */
 /* This process */
 
-gint64
-bench_cpu_time_us (void)
+/* User plus system time of @who (RUSAGE_SELF or RUSAGE_THREAD). */
+static gint64
+cpu_time_us (int who)
 {
   struct rusage usage;
 
-  getrusage (RUSAGE_SELF, &usage);
+  getrusage (who, &usage);
   return (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) *
       G_USEC_PER_SEC + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+}
+
+gint64
+bench_cpu_time_us (void)
+{
+  return cpu_time_us (RUSAGE_SELF);
 }
 
 /* The calling thread only. */
 gint64
 bench_thread_cpu_time_us (void)
 {
-  struct rusage usage;
-
-  getrusage (RUSAGE_THREAD, &usage);
-  return (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) *
-      G_USEC_PER_SEC + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+  return cpu_time_us (RUSAGE_THREAD);
 }
 
 guint

@@ -308,6 +308,7 @@ on_cancelled (GCancellable * cancellable, gpointer user_data)
 static char *
 make_job_key (const JimmyPollOptions * o)
 {
+  SoupLoggerLogLevel level = jimmy_poll_options_get_http_log_level (o);
   g_autofree char *plain = NULL;
 
   /* Hashed so the key is not kept twice, in the clear, in the table.
@@ -321,7 +322,8 @@ make_job_key (const JimmyPollOptions * o)
       "\x1f%d\x1f%p", o->api_url, o->task_id, o->api_key ? o->api_key : "",
       o->poll_interval_ms, o->request_timeout_s, o->max_retries,
       o->user_agent ? o->user_agent : "", o->proxy ? o->proxy : "\x1e",
-      o->ssl_strict, o->http_log_level, (gpointer) o->http_log_func);
+      o->ssl_strict, level, level != SOUP_LOGGER_LOG_NONE ?
+      (gpointer) o->http_log_func : NULL);
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, plain, -1);
 }
 

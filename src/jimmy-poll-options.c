@@ -69,3 +69,17 @@ jimmy_poll_options_free (JimmyPollOptions *options)
   g_free (options->proxy);
   g_free (options);
 }
+
+/**
+ * jimmy_poll_options_get_http_log_level:
+ *
+ * Returns: the level the HTTP log is really kept at: %SOUP_LOGGER_LOG_NONE
+ * without a printer, since libsoup's default printer writes to stdout,
+ * unredacted.
+ */
+SoupLoggerLogLevel
+jimmy_poll_options_get_http_log_level (const JimmyPollOptions *options)
+{
+  return options->http_log_func != NULL ? options->http_log_level :
+      SOUP_LOGGER_LOG_NONE;
+}

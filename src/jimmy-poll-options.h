@@ -69,6 +69,8 @@ JimmyPollOptions *jimmy_poll_options_new (const char *api_url,
                                           const char *api_key);
 JimmyPollOptions *jimmy_poll_options_copy (const JimmyPollOptions *options);
 void jimmy_poll_options_free (JimmyPollOptions *options);
+SoupLoggerLogLevel jimmy_poll_options_get_http_log_level (
+    const JimmyPollOptions *options);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JimmyPollOptions, jimmy_poll_options_free)
 

@@ -50,19 +50,10 @@ jimmy_session_pool_free (JimmySessionPool * self)
   g_free (self);
 }
 
-/* No printer, no logger: libsoup's default printer writes to stdout,
- * unredacted. */
-static SoupLoggerLogLevel
-effective_log_level (const JimmyPollOptions * options)
-{
-  return options->http_log_func != NULL ? options->http_log_level :
-      SOUP_LOGGER_LOG_NONE;
-}
-
 static char *
 make_config_key (const JimmyPollOptions * options)
 {
-  SoupLoggerLogLevel level = effective_log_level (options);
+  SoupLoggerLogLevel level = jimmy_poll_options_get_http_log_level (options);
 
   /* \x1f cannot appear in a valid URI or header value. */
   return g_strdup_printf ("%s\x1f%d\x1f%s\x1f%d\x1f%p",
@@ -120,7 +111,7 @@ attach_logger (SoupSession * session, const JimmyPollOptions * options)
   g_autoptr (SoupLogger) logger = NULL;
   LogPrinter *printer;
 
-  logger = soup_logger_new (effective_log_level (options));
+  logger = soup_logger_new (jimmy_poll_options_get_http_log_level (options));
   printer = g_new0 (LogPrinter, 1);
   printer->func = options->http_log_func;
   soup_logger_set_printer (logger, print_log_line, printer, g_free);
@@ -141,7 +132,7 @@ create_session (const JimmyPollOptions * options)
   if (options->user_agent != NULL)
     soup_session_set_user_agent (session, options->user_agent);
   /* Only ever with our redacting printer. */
-  if (effective_log_level (options) != SOUP_LOGGER_LOG_NONE)
+  if (jimmy_poll_options_get_http_log_level (options) != SOUP_LOGGER_LOG_NONE)
     attach_logger (session, options);
   /* Without a cache or cookie jar feature the session keeps no state
    * between polls besides its connections. */
