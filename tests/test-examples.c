@@ -4,7 +4,8 @@
  *
  * The programs come from the environment meson sets: JIMMY_PLAY,
  * JIMMY_PLAY_PY with JIMMY_PYTHON (empty when no python3 with python3-gi
- * was found: the Python tests skip), and JIMMY_RTSP_SERVER.
+ * was found: the Python tests skip), and JIMMY_RTSP_SERVER (empty when
+ * gstreamer-rtsp-server-1.0 was not found: the RTSP tests skip).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -628,6 +629,21 @@ test_rtsp_not_a_task_path (Fixture * f, gconstpointer data)
   child_stop (server);
 }
 
+static void
+skip_rtsp (void)
+{
+  g_test_skip ("jimmy-rtsp-server was not built (no "
+      "gstreamer-rtsp-server-1.0)");
+}
+
+static gboolean
+have_rtsp_server (void)
+{
+  const gchar *server = g_getenv ("JIMMY_RTSP_SERVER");
+
+  return server != NULL && *server != '\0';
+}
+
 int
 main (int argc, char **argv)
 {
@@ -637,14 +653,20 @@ main (int argc, char **argv)
 #define ADD(path, func) \
   g_test_add ("/examples/" path, Fixture, NULL, fixture_set_up, func, \
       fixture_tear_down)
+#define ADD_RTSP(path, func) \
+  if (have_rtsp_server ()) \
+    ADD (path, func); \
+  else \
+    g_test_add_func ("/examples/" path, skip_rtsp)
   ADD ("c-player/writes-wav", test_c_player_writes_wav);
   ADD ("c-player/failed-task", test_c_player_failed_task);
   ADD ("c-player/usage", test_c_player_usage);
   ADD ("python-player/writes-wav", test_python_player_writes_wav);
   ADD ("python-player/failed-task", test_python_player_failed_task);
-  ADD ("rtsp-server/round-trip", test_rtsp_round_trip);
-  ADD ("rtsp-server/failed-task", test_rtsp_failed_task);
-  ADD ("rtsp-server/not-a-task-path", test_rtsp_not_a_task_path);
+  ADD_RTSP ("rtsp-server/round-trip", test_rtsp_round_trip);
+  ADD_RTSP ("rtsp-server/failed-task", test_rtsp_failed_task);
+  ADD_RTSP ("rtsp-server/not-a-task-path", test_rtsp_not_a_task_path);
+#undef ADD_RTSP
 #undef ADD
 
   return g_test_run ();
