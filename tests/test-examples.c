@@ -779,6 +779,139 @@ test_demo_absolute_build_dir (Fixture * f, gconstpointer data)
 }
 
 /* ---------------------------------------------------------------------- */
+/* jimmy-mock-server, the tool the demo runs */
+
+/* Returns: (transfer full): the names a section of --help lists, one
+ * per line indented by two spaces, between @start and @end. */
+static GStrv
+help_names (const gchar * help, const gchar * start, const gchar * end)
+{
+  const gchar *from = strstr (help, start);
+  const gchar *to = from ? strstr (from, end) : NULL;
+  g_autofree gchar *section = NULL;
+  g_auto (GStrv) lines = NULL;
+  GStrvBuilder *names = g_strv_builder_new ();
+  GStrv result;
+
+  g_assert_nonnull (to);
+  section = g_strndup (from + strlen (start), to - from - strlen (start));
+  lines = g_strsplit (section, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    if (g_str_has_prefix (lines[i], "  ") && lines[i][2] != ' '
+        && lines[i][2] != '\0') {
+      g_auto (GStrv) words = g_strsplit (lines[i] + 2, " ", 2);
+
+      g_strv_builder_add (names, words[0]);
+    }
+  }
+  result = g_strv_builder_end (names);
+  g_strv_builder_unref (names);
+  return result;
+}
+
+/* "http-NNN" → "http-503", "truncate-N" → "truncate-7", … */
+static gchar *
+example_of (const gchar * name)
+{
+  static const gchar *const placeholders[][2] = {
+    {"WORD", "queued"}, {"NNN", "503"}, {"MS", "10"}, {"NAME", "x"},
+    {"N", "7"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (placeholders); i++)
+    if (g_str_has_suffix (name, placeholders[i][0])) {
+      g_autofree gchar *prefix = g_strndup (name, strlen (name) -
+          strlen (placeholders[i][0]));
+
+      return g_strconcat (prefix, placeholders[i][1], NULL);
+    }
+  return g_strdup (name);
+}
+
+/* --help, the parsers and the error messages read one table: every
+ * token --help lists parses, every error lists them all, and no token of
+ * the grammar before the table was lost. */
+static void
+test_mock_server_grammar (Fixture * f, gconstpointer data)
+{
+  g_autofree gchar *program = g_build_filename (g_getenv
+      ("G_TEST_BUILDDIR"), "..", "tools", "jimmy-mock-server", NULL);
+  const gchar *argv[] = { program, "--help", NULL };
+  const gchar *valid[] = { "queued:1", "processing:3", "completed",
+    "failed", "http-204", "http-503", "http-599", "retry-after-0",
+    "retry-after-date-2", "api-error", "garbage", "reset", "hang",
+    "redirect-same", "redirect-other", "redirect-loop",
+    "completed-no-audio", "completed-bad-url", "huge", "cut-body",
+    "slow-headers-1", "slow-headers-600000", "trickle", "flood",
+    "body-a_b-9", " queued , completed ", NULL
+  };
+  const gchar *invalid[] = { "", "Foo", "http-199", "http-0503",
+    "http-600", "retry-after--1", "retry-after-86401", "slow-headers-0",
+    "body-X", "body-", "queued:0", "queued:x", "queued,", NULL
+  };
+  const gchar *faults[] = { "none", "http-404", "reset-after-0",
+    "reset-always-after-100", "html", "empty", "truncate-5", NULL
+  };
+  g_autofree gchar *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) tokens = NULL, fault_names = NULL;
+
+  g_assert_cmpint (run (f, argv, &out, &err), ==, 0);
+  tokens = help_names (out, "Tokens:\n", "\n\n");
+  fault_names = help_names (out, "Media faults", "\n\n");
+  g_assert_cmpuint (g_strv_length (tokens), ==, 19);
+  g_assert_cmpuint (g_strv_length (fault_names), ==, 7);
+
+  g_assert_false (jimmy_mock_script_validate ("Foo", &error));
+  g_assert_error (error, JIMMY_MOCK_SERVER_ERROR,
+      JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT);
+  for (guint i = 0; tokens[i] != NULL; i++) {
+    g_autofree gchar *example = example_of (tokens[i]);
+    g_autoptr (GError) token_error = NULL;
+
+    g_test_message ("token %s, e.g. %s", tokens[i], example);
+    g_assert_true (jimmy_mock_script_validate (example, &token_error));
+    g_assert_no_error (token_error);
+    if (!g_str_equal (tokens[i], "WORD"))
+      g_assert_nonnull (strstr (error->message, tokens[i]));
+  }
+  g_clear_error (&error);
+
+  g_assert_false (jimmy_mock_server_set_media_fault (f->api, "reset", &error));
+  g_assert_error (error, JIMMY_MOCK_SERVER_ERROR,
+      JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT);
+  for (guint i = 0; fault_names[i] != NULL; i++) {
+    g_autofree gchar *example = example_of (fault_names[i]);
+    g_autoptr (GError) fault_error = NULL;
+
+    g_assert_true (jimmy_mock_server_set_media_fault (f->api, example,
+            &fault_error));
+    g_assert_no_error (fault_error);
+    g_assert_nonnull (strstr (error->message, fault_names[i]));
+  }
+
+  for (guint i = 0; valid[i] != NULL; i++) {
+    g_autoptr (GError) step_error = NULL;
+
+    if (!jimmy_mock_script_validate (valid[i], &step_error))
+      g_error ("\"%s\" refused: %s", valid[i], step_error->message);
+  }
+  for (guint i = 0; invalid[i] != NULL; i++) {
+    g_autoptr (GError) step_error = NULL;
+
+    if (jimmy_mock_script_validate (invalid[i], &step_error))
+      g_error ("\"%s\" accepted", invalid[i]);
+    g_assert_error (step_error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT);
+  }
+  for (guint i = 0; faults[i] != NULL; i++)
+    g_assert_true (jimmy_mock_server_set_media_fault (f->api, faults[i],
+            NULL));
+  g_assert_false (jimmy_mock_server_set_media_fault (f->api, "http-200",
+          NULL));
+}
+
+/* ---------------------------------------------------------------------- */
 /* jimmy-rtsp-server */
 
 /* Starts jimmy-rtsp-server on a free port and waits until it listens.
@@ -906,6 +1039,7 @@ main (int argc, char **argv)
   ADD ("python-player/interrupt", test_python_player_interrupt);
   ADD ("c-player/caption-fits-80-columns", test_c_player_caption_fits);
   ADD ("demo/absolute-build-dir", test_demo_absolute_build_dir);
+  ADD ("mock-server/grammar", test_mock_server_grammar);
   ADD_RTSP ("rtsp-server/round-trip", test_rtsp_round_trip);
   ADD_RTSP ("rtsp-server/failed-task", test_rtsp_failed_task);
   ADD_RTSP ("rtsp-server/not-a-task-path", test_rtsp_not_a_task_path);
