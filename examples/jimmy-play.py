@@ -13,7 +13,7 @@ import sys
 
 import gi
 gi.require_version("Gst", "1.0")
-from gi.repository import Gst
+from gi.repository import GLib, Gst
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--poll-interval", type=int, default=5000, metavar="MS")
@@ -24,8 +24,15 @@ args = parser.parse_args()
 sys.stdout.reconfigure(line_buffering=True)  # each status as it comes
 Gst.init(None)
 sink = "wavenc ! filesink name=sink" if args.output else "autoaudiosink"
-pipeline = Gst.parse_launch(f"jimmyaudiosrc name=src ! audioconvert ! "
-                            f"audioresample ! {sink}")
+try:
+    pipeline = Gst.parse_launch(f"jimmyaudiosrc name=src ! audioconvert ! "
+                                f"audioresample ! {sink}")
+except GLib.Error as e:  # an element that is not installed, for one
+    hint = (": the jimmy plugin is not installed, or not on GST_PLUGIN_PATH"
+            " (see docs/packaging.md)" if "jimmyaudiosrc" in e.message
+            else "")
+    print(f"jimmy-play: {e.message}{hint}", file=sys.stderr)
+    sys.exit(1)
 src = pipeline.get_by_name("src")  # the key comes from $JIMMY_API_KEY
 src.set_property("task-id", args.task_id)
 src.set_property("poll-interval", args.poll_interval)

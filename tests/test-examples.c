@@ -584,18 +584,19 @@ test_python_player_failed_task (Fixture * f, gconstpointer data)
 /* ---------------------------------------------------------------------- */
 /* What users ran into */
 
-/* Without the plugin, gst_parse_launch() gives a pipeline without the
- * element and an error: one clear line, at once. */
-static void
-test_c_player_no_element (Fixture * f, gconstpointer data)
+/* Runs @argv without the plugin: gst_parse_launch() then gives a
+ * pipeline without the element and an error. Returns: (transfer full):
+ * what @argv printed on stderr, once it exited with 1. */
+static gchar *
+run_without_plugin (Fixture * f, const gchar * const *argv)
 {
   g_autoptr (GSubprocessLauncher) launcher = piped_launcher_new (f);
   g_autofree gchar *registry = g_build_filename (f->tmp_dir,
       "no-plugin.registry", NULL);
   g_autofree gchar *plugins = g_build_filename (f->tmp_dir, "plugins",
       NULL);
-  const gchar *argv[] = { g_getenv ("JIMMY_PLAY"), TASK_ID, f->wav, NULL };
-  g_autofree gchar *out = NULL, *err = NULL;
+  g_autofree gchar *out = NULL;
+  gchar *err = NULL;
   gint status;
 
   /* An empty directory instead of the build tree's plugins. */
@@ -609,12 +610,41 @@ test_c_player_no_element (Fixture * f, gconstpointer data)
   g_unlink (registry);
   g_rmdir (plugins);
   g_assert_cmpint (status, ==, 1);
+  g_assert_cmpuint (jimmy_mock_server_count_requests (f->api, NULL), ==, 0);
+  return err;
+}
+
+/* One clear line, at once: no hang, no CRITICAL, no traceback. */
+static void
+assert_says_plugin_missing (const gchar * err)
+{
   g_assert_true (g_str_has_prefix (err, "jimmy-play: no element "
           "\"jimmyaudiosrc\": the jimmy plugin is not installed, or not on "
           "GST_PLUGIN_PATH"));
-  /* One line: no CRITICAL after it. */
   g_assert_cmpstr (strchr (err, '\n'), ==, "\n");
-  g_assert_cmpuint (jimmy_mock_server_count_requests (f->api, NULL), ==, 0);
+}
+
+static void
+test_c_player_no_element (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PLAY"), TASK_ID, f->wav, NULL };
+  g_autofree gchar *err = run_without_plugin (f, argv);
+
+  assert_says_plugin_missing (err);
+}
+
+static void
+test_python_player_no_element (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PYTHON"),
+    g_getenv ("JIMMY_PLAY_PY"), TASK_ID, f->wav, NULL
+  };
+  g_autofree gchar *err = NULL;
+
+  if (!have_python ())
+    return;
+  err = run_without_plugin (f, argv);
+  assert_says_plugin_missing (err);
 }
 
 /* Starts @argv on a task that stays queued, sends SIGINT once it polls,
@@ -1037,6 +1067,7 @@ main (int argc, char **argv)
   ADD ("c-player/no-element", test_c_player_no_element);
   ADD ("c-player/interrupt", test_c_player_interrupt);
   ADD ("python-player/interrupt", test_python_player_interrupt);
+  ADD ("python-player/no-element", test_python_player_no_element);
   ADD ("c-player/caption-fits-80-columns", test_c_player_caption_fits);
   ADD ("demo/absolute-build-dir", test_demo_absolute_build_dir);
   ADD ("mock-server/grammar", test_mock_server_grammar);
