@@ -18,6 +18,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -119,6 +120,27 @@ terminal_width (void)
   return 80;
 }
 
+/* @caption in at most @room characters: cut in the middle, where the
+ * task id is, so that its end, the status word, stays. NULL when there is
+ * no room for a useful part of it. */
+static gchar *
+fit_caption (const gchar * caption, glong room)
+{
+  glong length = g_utf8_strlen (caption, -1);
+  glong head, tail;
+  g_autofree gchar *start = NULL, *end = NULL;
+
+  if (length <= room)
+    return g_strdup (caption);
+  if (room < 12)
+    return NULL;
+  tail = (room - 1) * 2 / 3;
+  head = room - 1 - tail;
+  start = g_utf8_substring (caption, 0, head);
+  end = g_utf8_substring (caption, length - tail, length);
+  return g_strconcat (start, "…", end, NULL);
+}
+
 /* On a terminal, redraws the current line. Elsewhere only prints it if
  * @changed: the status changed, or the audio ended. */
 static void
@@ -130,9 +152,12 @@ draw (Player * p, gboolean changed, gboolean at_end)
     return;
   line = p->playing ? format_bar (p) : format_stepper (p);
   if (p->tty) {
-    g_autofree gchar *full = p->caption && !p->playing ?
-        g_strconcat (line, "  ", p->caption, NULL) : g_strdup (line);
     /* A line that wraps could not be redrawn in place. */
+    glong room = (glong) terminal_width () - 1 - g_utf8_strlen (line, -1);
+    g_autofree gchar *caption = p->caption && !p->playing ?
+        fit_caption (p->caption, room - 2) : NULL;
+    g_autofree gchar *full = caption ?
+        g_strconcat (line, "  ", caption, NULL) : g_strdup (line);
     g_autofree gchar *fits = g_utf8_substring (full, 0,
         MIN ((glong) terminal_width () - 1, g_utf8_strlen (full, -1)));
 
@@ -269,9 +294,20 @@ make_pipeline (const gchar * task_id, gint poll_interval,
   else
     pipeline = gst_parse_launch ("jimmyaudiosrc name=src ! audioconvert ! "
         "audioresample ! autoaudiosink", &error);
-  if (pipeline == NULL) {
-    g_printerr ("jimmy-play: %s (is the jimmy plugin installed?)\n",
-        error->message);
+  /* A missing element still gives a pipeline, without it: not usable. */
+  if (error != NULL) {
+    if (!g_error_matches (error, GST_PARSE_ERROR,
+            GST_PARSE_ERROR_NO_SUCH_ELEMENT))
+      g_printerr ("jimmy-play: %s\n", error->message);
+    else if (strstr (error->message, "jimmyaudiosrc") != NULL)
+      g_printerr ("jimmy-play: %s: the jimmy plugin is not installed, or "
+          "not on GST_PLUGIN_PATH (see docs/packaging.md); "
+          "\"gst-inspect-1.0 jimmyaudiosrc\" checks.\n", error->message);
+    else
+      g_printerr ("jimmy-play: %s: install the GStreamer plugins that "
+          "provide it (gstreamer1.0-plugins-base and -good).\n",
+          error->message);
+    g_clear_object (&pipeline);
     return NULL;
   }
 

@@ -4,13 +4,17 @@
  *
  * The programs come from the environment meson sets: JIMMY_PLAY,
  * JIMMY_PLAY_PY with JIMMY_PYTHON (empty when no python3 with python3-gi
- * was found: the Python tests skip), and JIMMY_RTSP_SERVER.
+ * was found: the Python tests skip), and JIMMY_RTSP_SERVER (empty when
+ * gstreamer-rtsp-server-1.0 was not found: the RTSP tests skip).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -21,6 +25,7 @@
 #define API_KEY "sk_test_examples_77c1"
 #define TASK_ID "audio_16b635ba-5889-4fa5-bbcc-bf67a38c353a"
 #define FAILED_TASK_ID "audio_failed"
+#define WAITING_TASK_ID "audio_waiting"
 #define POLL_INTERVAL "50"
 
 /* Bounds on every wait, so that a hang fails instead of stalling CI. */
@@ -121,29 +126,64 @@ on_communicated (GObject * source, GAsyncResult * result, gpointer user_data)
   c->done = TRUE;
 }
 
+/* Waits for @process, started with both outputs piped and
+ * communicating into @c, to end; returns its exit status. */
+static gint
+finish (GSubprocess * process, Communication * c, const gchar * name,
+    guint timeout_s, gchar ** out, gchar ** err)
+{
+  if (!iterate_until (is_true, &c->done, timeout_s)) {
+    g_subprocess_force_exit (process);
+    g_error ("%s did not finish within %u s", name, timeout_s);
+  }
+  g_test_message ("%s printed:\n%s%s", name, c->out, c->err);
+  *out = c->out;
+  *err = c->err;
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* Starts @argv with @launcher, its outputs read into @c. */
+static GSubprocess *
+start (GSubprocessLauncher * launcher, const gchar * const *argv,
+    Communication * c)
+{
+  g_autoptr (GError) error = NULL;
+  GSubprocess *process = g_subprocess_launcher_spawnv (launcher, argv,
+      &error);
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated,
+      c);
+  return process;
+}
+
+/* Runs @argv to its end with @launcher, which pipes both outputs;
+ * returns its exit status. */
+static gint
+run_with (GSubprocessLauncher * launcher, const gchar * const *argv,
+    gchar ** out, gchar ** err)
+{
+  Communication c = { 0 };
+  g_autoptr (GSubprocess) process = start (launcher, argv, &c);
+
+  return finish (process, &c, argv[0], RUN_TIMEOUT_S, out, err);
+}
+
+static GSubprocessLauncher *
+piped_launcher_new (Fixture * f)
+{
+  return launcher_new (f,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+}
+
 /* Runs @argv to its end; returns its exit status. */
 static gint
 run (Fixture * f, const gchar * const *argv, gchar ** out, gchar ** err)
 {
-  g_autoptr (GSubprocessLauncher) launcher = launcher_new (f,
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  Communication c = { 0 };
+  g_autoptr (GSubprocessLauncher) launcher = piped_launcher_new (f);
 
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated,
-      &c);
-  if (!iterate_until (is_true, &c.done, RUN_TIMEOUT_S)) {
-    g_subprocess_force_exit (process);
-    g_error ("%s did not finish within %d s", argv[0], RUN_TIMEOUT_S);
-  }
-  g_test_message ("%s printed:\n%s%s", argv[0], c.out, c.err);
-  *out = c.out;
-  *err = c.err;
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  return run_with (launcher, argv, out, err);
 }
 
 static void
@@ -370,6 +410,8 @@ fixture_set_up (Fixture * f, gconstpointer data)
   jimmy_mock_server_add_task (f->api, FAILED_TASK_ID, "queued,failed",
       &error);
   g_assert_no_error (error);
+  jimmy_mock_server_add_task (f->api, WAITING_TASK_ID, "queued", &error);
+  g_assert_no_error (error);
   jimmy_mock_server_start (f->api, "127.0.0.1", 0, &error);
   g_assert_no_error (error);
 
@@ -540,6 +582,366 @@ test_python_player_failed_task (Fixture * f, gconstpointer data)
 }
 
 /* ---------------------------------------------------------------------- */
+/* What users ran into */
+
+/* Runs @argv without the plugin: gst_parse_launch() then gives a
+ * pipeline without the element and an error. Returns: (transfer full):
+ * what @argv printed on stderr, once it exited with 1. */
+static gchar *
+run_without_plugin (Fixture * f, const gchar * const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher = piped_launcher_new (f);
+  g_autofree gchar *registry = g_build_filename (f->tmp_dir,
+      "no-plugin.registry", NULL);
+  g_autofree gchar *plugins = g_build_filename (f->tmp_dir, "plugins",
+      NULL);
+  g_autofree gchar *out = NULL;
+  gchar *err = NULL;
+  gint status;
+
+  /* An empty directory instead of the build tree's plugins. */
+  g_assert_cmpint (g_mkdir (plugins, 0700), ==, 0);
+  g_subprocess_launcher_setenv (launcher, "GST_PLUGIN_PATH_1_0", plugins,
+      TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "GST_PLUGIN_PATH");
+  g_subprocess_launcher_setenv (launcher, "GST_REGISTRY", registry, TRUE);
+
+  status = run_with (launcher, argv, &out, &err);
+  g_unlink (registry);
+  g_rmdir (plugins);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpuint (jimmy_mock_server_count_requests (f->api, NULL), ==, 0);
+  return err;
+}
+
+/* One clear line, at once: no hang, no CRITICAL, no traceback. */
+static void
+assert_says_plugin_missing (const gchar * err)
+{
+  g_assert_true (g_str_has_prefix (err, "jimmy-play: no element "
+          "\"jimmyaudiosrc\": the jimmy plugin is not installed, or not on "
+          "GST_PLUGIN_PATH"));
+  g_assert_cmpstr (strchr (err, '\n'), ==, "\n");
+}
+
+static void
+test_c_player_no_element (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PLAY"), TASK_ID, f->wav, NULL };
+  g_autofree gchar *err = run_without_plugin (f, argv);
+
+  assert_says_plugin_missing (err);
+}
+
+static void
+test_python_player_no_element (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PYTHON"),
+    g_getenv ("JIMMY_PLAY_PY"), TASK_ID, f->wav, NULL
+  };
+  g_autofree gchar *err = NULL;
+
+  if (!have_python ())
+    return;
+  err = run_without_plugin (f, argv);
+  assert_says_plugin_missing (err);
+}
+
+/* Starts @argv on a task that stays queued, sends SIGINT once it polls,
+ * and checks it quits with 130 and nothing but its own lines. */
+static void
+assert_quits_on_interrupt (Fixture * f, const gchar * const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher = piped_launcher_new (f);
+  Communication c = { 0 };
+  g_autoptr (GSubprocess) process = start (launcher, argv, &c);
+  g_autofree gchar *out = NULL, *err = NULL;
+  gint64 sent;
+  gint status;
+
+  /* A few polls: it is in its waiting loop. */
+  g_assert_true (jimmy_mock_server_wait_for_requests (f->api,
+          "/api/open-api/v1/audios/" WAITING_TASK_ID, 3,
+          LINE_TIMEOUT_S * 1000));
+  sent = g_get_monotonic_time ();
+  g_subprocess_send_signal (process, SIGINT);
+  /* The promise is a second; the bound is generous for a loaded CI. */
+  status = finish (process, &c, argv[0], LINE_TIMEOUT_S, &out, &err);
+  g_test_message ("exited %.3f s after SIGINT",
+      (g_get_monotonic_time () - sent) / (gdouble) G_USEC_PER_SEC);
+  g_assert_cmpint (status, ==, 130);
+  g_assert_null (strstr (err, "Traceback"));
+  g_assert_null (strstr (err, "CRITICAL"));
+}
+
+static void
+test_c_player_interrupt (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PLAY"), "--poll-interval",
+    POLL_INTERVAL, WAITING_TASK_ID, f->wav, NULL
+  };
+
+  assert_quits_on_interrupt (f, argv);
+}
+
+static void
+test_python_player_interrupt (Fixture * f, gconstpointer data)
+{
+  const gchar *argv[] = { g_getenv ("JIMMY_PYTHON"),
+    g_getenv ("JIMMY_PLAY_PY"), "--poll-interval", POLL_INTERVAL,
+    WAITING_TASK_ID, f->wav, NULL
+  };
+
+  if (have_python ())
+    assert_quits_on_interrupt (f, argv);
+}
+
+/* Returns: (transfer full): all that was written to the terminal whose
+ * master side is @master, until the last writer closed it. */
+static gchar *
+read_terminal (int master)
+{
+  GString *text = g_string_new (NULL);
+  gint64 end = g_get_monotonic_time () + RUN_TIMEOUT_S * G_USEC_PER_SEC;
+  gchar buffer[4096];
+
+  for (;;) {
+    struct pollfd fd = { master, POLLIN, 0 };
+    ssize_t n;
+
+    if (g_get_monotonic_time () > end)
+      g_error ("jimmy-play did not finish within %d s", RUN_TIMEOUT_S);
+    if (poll (&fd, 1, 1000) <= 0)
+      continue;
+    n = read (master, buffer, sizeof buffer);
+    if (n <= 0)                 /* EIO: the slave side is closed */
+      break;
+    g_string_append_len (text, buffer, n);
+  }
+  return g_string_free (text, FALSE);
+}
+
+/* On an 80-column terminal, the redrawn line never wraps and the caption
+ * still ends with the status word, however long the task id. */
+static void
+test_c_player_caption_fits (Fixture * f, gconstpointer data)
+{
+  struct winsize size = {.ws_row = 24,.ws_col = 80 };
+  const gchar *argv[] = { g_getenv ("JIMMY_PLAY"), "--poll-interval",
+    POLL_INTERVAL, TASK_ID, f->wav, NULL
+  };
+  g_autoptr (GSubprocessLauncher) launcher = launcher_new (f,
+      G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *output = NULL;
+  g_auto (GStrv) frames = NULL;
+  gboolean processing_shown = FALSE;
+  int master, slave;
+
+  g_assert_cmpint (openpty (&master, &slave, NULL, NULL, &size), ==, 0);
+  g_subprocess_launcher_take_stdout_fd (launcher, slave);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  /* Closes our copy of the slave side, so reading ends with the child. */
+  g_clear_object (&launcher);
+  output = read_terminal (master);
+  close (master);
+  g_assert_true (g_subprocess_wait (process, NULL, NULL));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_test_message ("jimmy-play drew:\n%s", output);
+
+  /* Each redraw starts with "\r\033[K"; the terminal adds '\r' to '\n'. */
+  frames = g_strsplit_set (output, "\r\n", -1);
+  for (guint i = 0; frames[i] != NULL; i++) {
+    const gchar *frame = frames[i];
+
+    if (g_str_has_prefix (frame, "\033[K"))
+      frame += strlen ("\033[K");
+    g_assert_true (g_utf8_validate (frame, -1, NULL));
+    if (g_utf8_strlen (frame, -1) > 79)
+      g_error ("a line of %ld columns would wrap: \"%s\"",
+          g_utf8_strlen (frame, -1), frame);
+    if (strstr (frame, "[>] processing") != NULL
+        && g_str_has_suffix (frame, " is processing"))
+      processing_shown = TRUE;
+  }
+  g_assert_true (processing_shown);
+  assert_wav_is_the_task_audio (f);
+}
+
+/* tools/demo.sh with an absolute BUILD_DIR: this build, as it is. */
+static void
+test_demo_absolute_build_dir (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GSubprocessLauncher) launcher = piped_launcher_new (f);
+  g_autofree gchar *demo = g_build_filename (g_getenv ("G_TEST_SRCDIR"),
+      "..", "tools", "demo.sh", NULL);
+  g_autofree gchar *build = g_path_get_dirname (g_getenv
+      ("G_TEST_BUILDDIR"));
+  g_autofree gchar *registry = g_build_filename (f->tmp_dir,
+      "demo.registry", NULL);
+  g_autofree gchar *discoverer = g_find_program_in_path
+      ("gst-discoverer-1.0");
+  g_autofree gchar *out = NULL, *err = NULL, *wrote = NULL;
+  const gchar *argv[] = { "bash", demo, f->wav, NULL };
+  gint status;
+
+  if (discoverer == NULL) {
+    g_test_skip ("the demo needs gst-discoverer-1.0 "
+        "(gstreamer1.0-plugins-base-apps)");
+    return;
+  }
+  g_assert_true (g_path_is_absolute (build));
+  g_subprocess_launcher_setenv (launcher, "BUILD_DIR", build, TRUE);
+  g_subprocess_launcher_setenv (launcher, "JIMMY_DEMO_SETUP", "no", TRUE);
+  /* The demo must find the plugin by itself. */
+  g_subprocess_launcher_unsetenv (launcher, "GST_PLUGIN_PATH_1_0");
+  g_subprocess_launcher_unsetenv (launcher, "GST_PLUGIN_PATH");
+  g_subprocess_launcher_setenv (launcher, "GST_REGISTRY", registry, TRUE);
+
+  status = run_with (launcher, argv, &out, &err);
+  g_unlink (registry);
+  g_assert_cmpint (status, ==, 0);
+  wrote = g_strdup_printf ("wrote %s:\n", f->wav);
+  g_assert_nonnull (strstr (out, wrote));
+  assert_wav_is_the_task_audio (f);
+}
+
+/* ---------------------------------------------------------------------- */
+/* jimmy-mock-server, the tool the demo runs */
+
+/* Returns: (transfer full): the names a section of --help lists, one
+ * per line indented by two spaces, between @start and @end. */
+static GStrv
+help_names (const gchar * help, const gchar * start, const gchar * end)
+{
+  const gchar *from = strstr (help, start);
+  const gchar *to = from ? strstr (from, end) : NULL;
+  g_autofree gchar *section = NULL;
+  g_auto (GStrv) lines = NULL;
+  GStrvBuilder *names = g_strv_builder_new ();
+  GStrv result;
+
+  g_assert_nonnull (to);
+  section = g_strndup (from + strlen (start), to - from - strlen (start));
+  lines = g_strsplit (section, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    if (g_str_has_prefix (lines[i], "  ") && lines[i][2] != ' '
+        && lines[i][2] != '\0') {
+      g_auto (GStrv) words = g_strsplit (lines[i] + 2, " ", 2);
+
+      g_strv_builder_add (names, words[0]);
+    }
+  }
+  result = g_strv_builder_end (names);
+  g_strv_builder_unref (names);
+  return result;
+}
+
+/* "http-NNN" → "http-503", "truncate-N" → "truncate-7", … */
+static gchar *
+example_of (const gchar * name)
+{
+  static const gchar *const placeholders[][2] = {
+    {"WORD", "queued"}, {"NNN", "503"}, {"MS", "10"}, {"NAME", "x"},
+    {"N", "7"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (placeholders); i++)
+    if (g_str_has_suffix (name, placeholders[i][0])) {
+      g_autofree gchar *prefix = g_strndup (name, strlen (name) -
+          strlen (placeholders[i][0]));
+
+      return g_strconcat (prefix, placeholders[i][1], NULL);
+    }
+  return g_strdup (name);
+}
+
+/* --help, the parsers and the error messages read one table: every
+ * token --help lists parses, every error lists them all, and no token of
+ * the grammar before the table was lost. */
+static void
+test_mock_server_grammar (Fixture * f, gconstpointer data)
+{
+  g_autofree gchar *program = g_build_filename (g_getenv
+      ("G_TEST_BUILDDIR"), "..", "tools", "jimmy-mock-server", NULL);
+  const gchar *argv[] = { program, "--help", NULL };
+  const gchar *valid[] = { "queued:1", "processing:3", "completed",
+    "failed", "http-204", "http-503", "http-599", "retry-after-0",
+    "retry-after-date-2", "api-error", "garbage", "reset", "hang",
+    "redirect-same", "redirect-other", "redirect-loop",
+    "completed-no-audio", "completed-bad-url", "huge", "cut-body",
+    "slow-headers-1", "slow-headers-600000", "trickle", "flood",
+    "body-a_b-9", " queued , completed ", NULL
+  };
+  const gchar *invalid[] = { "", "Foo", "http-199", "http-0503",
+    "http-600", "retry-after--1", "retry-after-86401", "slow-headers-0",
+    "body-X", "body-", "queued:0", "queued:x", "queued,", NULL
+  };
+  const gchar *faults[] = { "none", "http-404", "reset-after-0",
+    "reset-always-after-100", "html", "empty", "truncate-5", NULL
+  };
+  g_autofree gchar *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) tokens = NULL, fault_names = NULL;
+
+  g_assert_cmpint (run (f, argv, &out, &err), ==, 0);
+  tokens = help_names (out, "Tokens:\n", "\n\n");
+  fault_names = help_names (out, "Media faults", "\n\n");
+  g_assert_cmpuint (g_strv_length (tokens), ==, 19);
+  g_assert_cmpuint (g_strv_length (fault_names), ==, 7);
+
+  g_assert_false (jimmy_mock_script_validate ("Foo", &error));
+  g_assert_error (error, JIMMY_MOCK_SERVER_ERROR,
+      JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT);
+  for (guint i = 0; tokens[i] != NULL; i++) {
+    g_autofree gchar *example = example_of (tokens[i]);
+    g_autoptr (GError) token_error = NULL;
+
+    g_test_message ("token %s, e.g. %s", tokens[i], example);
+    g_assert_true (jimmy_mock_script_validate (example, &token_error));
+    g_assert_no_error (token_error);
+    if (!g_str_equal (tokens[i], "WORD"))
+      g_assert_nonnull (strstr (error->message, tokens[i]));
+  }
+  g_clear_error (&error);
+
+  g_assert_false (jimmy_mock_server_set_media_fault (f->api, "reset", &error));
+  g_assert_error (error, JIMMY_MOCK_SERVER_ERROR,
+      JIMMY_MOCK_SERVER_ERROR_INVALID_ARGUMENT);
+  for (guint i = 0; fault_names[i] != NULL; i++) {
+    g_autofree gchar *example = example_of (fault_names[i]);
+    g_autoptr (GError) fault_error = NULL;
+
+    g_assert_true (jimmy_mock_server_set_media_fault (f->api, example,
+            &fault_error));
+    g_assert_no_error (fault_error);
+    g_assert_nonnull (strstr (error->message, fault_names[i]));
+  }
+
+  for (guint i = 0; valid[i] != NULL; i++) {
+    g_autoptr (GError) step_error = NULL;
+
+    if (!jimmy_mock_script_validate (valid[i], &step_error))
+      g_error ("\"%s\" refused: %s", valid[i], step_error->message);
+  }
+  for (guint i = 0; invalid[i] != NULL; i++) {
+    g_autoptr (GError) step_error = NULL;
+
+    if (jimmy_mock_script_validate (invalid[i], &step_error))
+      g_error ("\"%s\" accepted", invalid[i]);
+    g_assert_error (step_error, JIMMY_MOCK_SERVER_ERROR,
+        JIMMY_MOCK_SERVER_ERROR_INVALID_SCRIPT);
+  }
+  for (guint i = 0; faults[i] != NULL; i++)
+    g_assert_true (jimmy_mock_server_set_media_fault (f->api, faults[i],
+            NULL));
+  g_assert_false (jimmy_mock_server_set_media_fault (f->api, "http-200",
+          NULL));
+}
+
+/* ---------------------------------------------------------------------- */
 /* jimmy-rtsp-server */
 
 /* Starts jimmy-rtsp-server on a free port and waits until it listens.
@@ -628,6 +1030,21 @@ test_rtsp_not_a_task_path (Fixture * f, gconstpointer data)
   child_stop (server);
 }
 
+static void
+skip_rtsp (void)
+{
+  g_test_skip ("jimmy-rtsp-server was not built (no "
+      "gstreamer-rtsp-server-1.0)");
+}
+
+static gboolean
+have_rtsp_server (void)
+{
+  const gchar *server = g_getenv ("JIMMY_RTSP_SERVER");
+
+  return server != NULL && *server != '\0';
+}
+
 int
 main (int argc, char **argv)
 {
@@ -637,14 +1054,27 @@ main (int argc, char **argv)
 #define ADD(path, func) \
   g_test_add ("/examples/" path, Fixture, NULL, fixture_set_up, func, \
       fixture_tear_down)
+#define ADD_RTSP(path, func) \
+  if (have_rtsp_server ()) \
+    ADD (path, func); \
+  else \
+    g_test_add_func ("/examples/" path, skip_rtsp)
   ADD ("c-player/writes-wav", test_c_player_writes_wav);
   ADD ("c-player/failed-task", test_c_player_failed_task);
   ADD ("c-player/usage", test_c_player_usage);
   ADD ("python-player/writes-wav", test_python_player_writes_wav);
   ADD ("python-player/failed-task", test_python_player_failed_task);
-  ADD ("rtsp-server/round-trip", test_rtsp_round_trip);
-  ADD ("rtsp-server/failed-task", test_rtsp_failed_task);
-  ADD ("rtsp-server/not-a-task-path", test_rtsp_not_a_task_path);
+  ADD ("c-player/no-element", test_c_player_no_element);
+  ADD ("c-player/interrupt", test_c_player_interrupt);
+  ADD ("python-player/interrupt", test_python_player_interrupt);
+  ADD ("python-player/no-element", test_python_player_no_element);
+  ADD ("c-player/caption-fits-80-columns", test_c_player_caption_fits);
+  ADD ("demo/absolute-build-dir", test_demo_absolute_build_dir);
+  ADD ("mock-server/grammar", test_mock_server_grammar);
+  ADD_RTSP ("rtsp-server/round-trip", test_rtsp_round_trip);
+  ADD_RTSP ("rtsp-server/failed-task", test_rtsp_failed_task);
+  ADD_RTSP ("rtsp-server/not-a-task-path", test_rtsp_not_a_task_path);
+#undef ADD_RTSP
 #undef ADD
 
   return g_test_run ();

@@ -4,11 +4,17 @@
 # the task's status messages print.
 #
 # Usage: tools/demo.sh [OUTPUT.wav]        (default: jimmy-demo.wav)
+#   BUILD_DIR=DIR        build there (absolute, or relative to the checkout;
+#                        default build)
+#   JIMMY_DEMO_SETUP=no  do not run tools/setup-debian.sh (tests/
+#                        test-examples.c runs the demo so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 output=${1:-jimmy-demo.wav}
 
-tools/setup-debian.sh
+if [ "${JIMMY_DEMO_SETUP:-yes}" != no ]; then
+  tools/setup-debian.sh
+fi
 
 build=${BUILD_DIR:-build}
 if [ ! -f "$build/build.ninja" ]; then
@@ -33,7 +39,12 @@ done
 api_url=$(sed -n 's/^JIMMY_API_URL=//p' "$log")
 echo "mock SoundClone API at $api_url; polling task $task every second"
 
-export GST_PLUGIN_PATH="$PWD/$build/gst-plugin/gstreamer-1.0${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
+# BUILD_DIR may be absolute, or relative to the checkout.
+case $build in
+  /*) plugins=$build/gst-plugin/gstreamer-1.0 ;;
+  *) plugins=$PWD/$build/gst-plugin/gstreamer-1.0 ;;
+esac
+export GST_PLUGIN_PATH="$plugins${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 JIMMY_API_URL=$api_url JIMMY_API_KEY=$key \
   "$build/examples/jimmy-play" --poll-interval 1000 "$task" "$output"
 

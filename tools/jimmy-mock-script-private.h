@@ -55,10 +55,11 @@ gboolean jimmy_mock_cursor_is_from_default (const JimmyMockCursor * cursor);
 const JimmyMockStep *jimmy_mock_cursor_next (JimmyMockCursor * cursor);
 
 /* What jimmy_mock_server_set_media_fault() does to GET /media/<id>.mp3;
- * the grammar is described in jimmy-mock-server.c. */
+ * the grammar is the table in jimmy-mock-script.c. */
 typedef enum {
   JIMMY_MOCK_MEDIA_FAULT_NONE,
   JIMMY_MOCK_MEDIA_FAULT_HTTP,          /* @value: the status */
+  JIMMY_MOCK_MEDIA_FAULT_RESET_ONCE,    /* @value: bytes before the cut */
   JIMMY_MOCK_MEDIA_FAULT_RESET,         /* @value: bytes before the cut */
   JIMMY_MOCK_MEDIA_FAULT_HTML,
   JIMMY_MOCK_MEDIA_FAULT_EMPTY,
@@ -68,10 +69,14 @@ typedef enum {
 typedef struct {
   JimmyMockMediaFaultKind kind;
   guint value;
-  gboolean first_only;          /* RESET: the first request only */
 } JimmyMockMediaFault;
 
 gboolean jimmy_mock_media_fault_parse (const char *text,
     JimmyMockMediaFault * fault, GError ** error);
+
+/* The grammars as --help prints them, from the same tables the parsers
+ * read: one line per token, indented by two spaces. */
+char *jimmy_mock_script_describe_tokens (void);
+char *jimmy_mock_media_fault_describe_tokens (void);
 
 G_END_DECLS

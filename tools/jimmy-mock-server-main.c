@@ -8,6 +8,7 @@
  * line per request on stderr.
  */
 #include "jimmy-mock-server.h"
+#include "jimmy-mock-script-private.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -56,76 +57,51 @@ options_clear (Options * options)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear);
 
-static const char description[] =
-    "Status scripts:\n"
-    "  A script is a comma-separated list of steps TOKEN[:COUNT]. A step\n"
-    "  answers COUNT polls of the task (default 1), then the next step\n"
-    "  takes over; the last step answers every poll after that. Each task\n"
-    "  id keeps its own position. Tokens:\n"
-    "    queued, processing, completed, failed, or any other lowercase\n"
-    "                  word: HTTP 200 with a task of that status\n"
-    "    http-NNN      HTTP status NNN (200-599) with an error body\n"
-    "    retry-after-N HTTP 429 with Retry-After: N seconds\n"
-    "    api-error     HTTP 200 with the envelope code 50001\n"
-    "    garbage       HTTP 200 with a body that is not JSON\n"
-    "    reset         close the connection without a response\n"
-    "    hang          never answer (until the server stops)\n"
-    "    redirect-same HTTP 307 to the same task under /redirected/\n"
-    "    redirect-other HTTP 307 to the same task path on the media base URL\n"
-    "    completed-no-audio  completed, without audioUrl\n"
-    "    completed-bad-url   completed, with an ftp:// audioUrl\n"
-    "    huge          HTTP 200 with a 2 MiB (valid JSON) body\n"
-    "                  (which counts as one more poll)\n"
-    "    retry-after-date-N  HTTP 429 with Retry-After: an HTTP-date N\n"
-    "                  seconds from now\n"
-    "    cut-body      HTTP 200 announcing a whole task (Content-Length),\n"
-    "                  then only half of it before the connection closes\n"
-    "    slow-headers-MS  a processing task, after MS milliseconds\n"
-    "    trickle       HTTP 200, chunked: the headers at once, then one\n"
-    "                  byte of a processing task every 200 ms\n"
-    "    flood         HTTP 200, chunked: a valid 64 MiB processing task,\n"
-    "                  as fast as the client reads it\n"
-    "    redirect-loop HTTP 302 to the task's own URL\n"
-    "    body-NAME     HTTP 200 with the file given as --body NAME=FILE\n"
-    "\n"
-    "  Example: --task audio_1=queued:1,processing:3,completed\n"
-    "           --task audio_2=retry-after-1,http-503,failed\n"
-    "           --body html=page.html --task audio_3=body-html\n"
-    "\n"
-    "Paths served:\n"
-    "  GET /api/open-api/v1/audios/ID   the task API\n"
-    "  GET /media/NAME.mp3              the media file (Range supported)\n"
-    "  GET /media/NAME.srt              the subtitles, with --subtitles\n"
-    "\n"
-    "Media faults (--media-fault F), for every GET /media/NAME.mp3:\n"
-    "    none          serve the file (the default)\n"
-    "    http-NNN      HTTP status NNN (400-599) with a small HTML page\n"
-    "    reset-after-N the first request only: headers announcing the\n"
-    "                  whole file (or range), N bytes of it, then the\n"
-    "                  connection is closed; later requests (a retry with\n"
-    "                  Range) get the file\n"
-    "    reset-always-after-N  the same for every request, Range requests\n"
-    "                  included: each stops N bytes after its start\n"
-    "    html          HTTP 200 with an HTML page (text/html)\n"
-    "    empty         HTTP 200 with a zero-byte body\n"
-    "    truncate-N    HTTP 200 with only the first N bytes of the file,\n"
-    "                  Content-Length N: truncated, served as complete\n"
-    "\n"
-    "Signed URLs (--media-expiry BYTES):\n"
-    "  Completed tasks carry audioUrl with ?token=TOKEN, a fresh token in\n"
-    "  every answer. Each token serves BYTES bytes of audio in all: the\n"
-    "  response that crosses that is cut there (connection closed), and\n"
-    "  later requests with the token, or without one, get HTTP 403. 0\n"
-    "  expires every token at once. --media-expiry-tokens N limits only\n"
-    "  the first N tokens requested; later ones never expire (0 bytes and\n"
-    "  1 token: the first audioUrl is expired, a re-poll's plays).\n"
-    "  With --media-base-url pointing at another jimmy-mock-server, give\n"
-    "  both the same --media-expiry: this server issues the tokens, the\n"
-    "  media host enforces them. The request log on stderr names each\n"
-    "  token.\n"
-    "\n"
-    "Environment:\n"
-    "  JIMMY_MOCK_API_KEY  the API key, when --api-key is not given\n";
+/* The text after the options. The token lists come from the tables the
+ * parsers read (jimmy-mock-script.c). */
+static char *
+describe (void)
+{
+  g_autofree char *tokens = jimmy_mock_script_describe_tokens ();
+  g_autofree char *faults = jimmy_mock_media_fault_describe_tokens ();
+
+  return g_strdup_printf ("Status scripts:\n"
+      "  A script is a comma-separated list of steps TOKEN[:COUNT]. A step\n"
+      "  answers COUNT polls of the task (default 1), then the next step\n"
+      "  takes over; the last step answers every poll after that. Each task\n"
+      "  id keeps its own position. Tokens:\n"
+      "%s"
+      "\n"
+      "  Example: --task audio_1=queued:1,processing:3,completed\n"
+      "           --task audio_2=retry-after-1,http-503,failed\n"
+      "           --body html=page.html --task audio_3=body-html\n"
+      "\n"
+      "Paths served:\n"
+      "  GET /api/open-api/v1/audios/ID   the task API (also under\n"
+      "                                   /redirected/)\n"
+      "  GET /media/NAME.mp3              the media file (Range supported)\n"
+      "  GET /media/NAME.srt              the subtitles, with --subtitles\n"
+      "\n"
+      "Media faults (--media-fault F), for every GET /media/NAME.mp3:\n"
+      "%s"
+      "\n"
+      "Signed URLs (--media-expiry BYTES):\n"
+      "  Completed tasks carry audioUrl with ?token=TOKEN, a fresh token in\n"
+      "  every answer. Each token serves BYTES bytes of audio in all: the\n"
+      "  response that crosses that is cut there (connection closed), and\n"
+      "  later requests with the token, or without one, get HTTP 403. 0\n"
+      "  expires every token at once. --media-expiry-tokens N limits only\n"
+      "  the first N tokens requested; later ones never expire (0 bytes and\n"
+      "  1 token: the first audioUrl is expired, a re-poll's plays).\n"
+      "  With --media-base-url pointing at another jimmy-mock-server, give\n"
+      "  both the same --media-expiry: this server issues the tokens, the\n"
+      "  media host enforces them. The request log on stderr names each\n"
+      "  token.\n"
+      "\n"
+      "Environment:\n"
+      "  JIMMY_MOCK_API_KEY  the API key, when --api-key is not given\n",
+      tokens, faults);
+}
 
 /* Returns: FALSE with @error set on a bad option. */
 static gboolean
@@ -167,6 +143,7 @@ parse_options (int *argc, char ***argv, Options * options, GError ** error)
     {NULL}
   };
   g_autoptr(GOptionContext) context = NULL;
+  g_autofree char *description = describe ();
 
   context = g_option_context_new ("- mock SoundClone task API server");
   g_option_context_set_summary (context,
