@@ -60,13 +60,15 @@ enum
 
 static guint signals[N_SIGNALS];
 
+/* Interleaved only: a frame is then a sample of every channel. */
+#define STITCH_CAPS \
+    GST_AUDIO_CAPS_MAKE (GST_AUDIO_FORMATS_ALL) ", layout = (string) interleaved"
+
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_AUDIO_CAPS_MAKE (GST_AUDIO_FORMATS_ALL)));
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (STITCH_CAPS));
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_AUDIO_CAPS_MAKE (GST_AUDIO_FORMATS_ALL)));
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (STITCH_CAPS));
 
 #define gst_jimmy_live_stitch_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstJimmyLiveStitch, gst_jimmy_live_stitch,
