@@ -387,10 +387,10 @@ gst_jimmy_live_stitch_sink_chain (GstPad * pad, GstObject * parent,
       && self->queued_bytes >= max_queued_bytes_locked (self))
     g_cond_wait (&self->cond, &self->lock);
 
-  if (self->sink_flushing)
+  /* No caps here means stop() ran (the caps event checked them before
+   * any buffer): the src pad stops first, the sink pad just after. */
+  if (self->sink_flushing || self->caps == NULL)
     ret = GST_FLOW_FLUSHING;
-  else if (self->caps == NULL)
-    ret = GST_FLOW_NOT_NEGOTIATED;
   else if (self->sink_eos)
     ret = GST_FLOW_EOS;
 

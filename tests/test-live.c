@@ -142,6 +142,8 @@ build (Fixture * f, const char *filter)
   GstPad *sinkpad;
 
   f->pipeline = gst_pipeline_new ("live");
+  /* Keep what stopping posts, for assert_no_error(). */
+  gst_pipeline_set_auto_flush_bus (GST_PIPELINE (f->pipeline), FALSE);
   f->stitch = gst_jimmy_live_stitch_new ("stitch");
   g_assert_nonnull (sink);
   g_object_set (sink, "sync", TRUE, "signal-handoffs", TRUE, NULL);
@@ -739,7 +741,21 @@ typedef enum {
   STOP_UPSTREAM_BLOCKED,        /* the queue is full, the decoder waits */
   STOP_WAITING_FOR_AUDIO,       /* audio started, the queue ran dry */
   STOP_AFTER_PAUSE,             /* PLAYING → PAUSED with audio queued */
+  STOP_FEEDER_BLOCKED,          /* the test's own push waits for room */
 } StopPoint;
+
+/* Pushes audio until the stitch refuses it; returns why, as a pointer. */
+static gpointer
+feed_until_refused (gpointer data)
+{
+  Fixture *f = data;
+  GstFlowReturn ret;
+
+  do {
+    ret = gst_pad_push (f->feeder, make_ramp (480, 0));
+  } while (ret == GST_FLOW_OK);
+  return GINT_TO_POINTER (ret);
+}
 
 static gpointer
 set_null (gpointer data)
@@ -780,6 +796,7 @@ test_stop_anytime (Fixture * f, gconstpointer data)
   StopPoint point = GPOINTER_TO_INT (data);
   g_autoptr (GstCaps) caps = NULL;
   GstElement *stitch, *decodebin = NULL;
+  GThread *feeding = NULL;
 
   build (f, NULL);
   stitch = f->stitch;
@@ -804,12 +821,22 @@ test_stop_anytime (Fixture * f, gconstpointer data)
         GST_FLOW_OK);
     wait_for_last_size (f, 100 * 4);
   }
+  if (point == STOP_FEEDER_BLOCKED) {
+    add_feeder (f, caps);
+    feeding = g_thread_new ("feed", feed_until_refused, f);
+    wait_for_entered (f, 48000 * 4 * GST_JIMMY_LIVE_STITCH_MAX_QUEUED_MS
+        / 1000);
+  }
   if (point == STOP_AFTER_PAUSE)
     g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_PAUSED),
         ==, GST_STATE_CHANGE_NO_PREROLL);
 
   stop_within_deadline (f);
   assert_no_error (f->pipeline);
+  /* Woken by the stop, a waiting push is told to flush, not failed. */
+  if (feeding != NULL)
+    g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (feeding)), ==,
+        GST_FLOW_FLUSHING);
   if (f->feeder != NULL)
     g_assert_cmpint (gst_pad_push (f->feeder, make_ramp (100, 0)), ==,
         GST_FLOW_FLUSHING);
@@ -878,6 +905,8 @@ main (int argc, char **argv)
   ADD ("stop/waiting-for-audio", GINT_TO_POINTER (STOP_WAITING_FOR_AUDIO),
       test_stop_anytime);
   ADD ("stop/after-pause", GINT_TO_POINTER (STOP_AFTER_PAUSE),
+      test_stop_anytime);
+  ADD ("stop/feeder-blocked", GINT_TO_POINTER (STOP_FEEDER_BLOCKED),
       test_stop_anytime);
 
   return g_test_run ();
