@@ -199,8 +199,12 @@ gst_jimmy_live_stitch_create (GstBaseSrc * src, guint64 offset, guint size,
 
     if (ret != GST_FLOW_OK || GST_IS_BUFFER (item))
       break;
-    /* A tag event of the task's stream: it goes out in order. */
-    gst_pad_push_event (GST_BASE_SRC_PAD (src), GST_EVENT_CAST (item));
+    /* A tag of the task's stream. GstBaseSrc pushes it after its segment,
+     * just before the buffer we return. (gst_element_send_event() would
+     * take the state lock, which a state change may hold while it waits
+     * for this thread.) */
+    GST_ELEMENT_CLASS (parent_class)->send_event (GST_ELEMENT (src),
+        GST_EVENT_CAST (item));
   }
 
   if (ret == GST_FLOW_OK)

@@ -51,6 +51,9 @@ typedef struct {
   GstCaps *signalled_caps;      /* (owned) (nullable) from output-caps */
   guint caps_signals;
   guint64 entered;              /* bytes through the stitch's sink pad */
+  gboolean segment_seen;        /* by the sink, before any title tag */
+  gsize title_at;               /* output bytes before a title tag, or
+                                 * G_MAXSIZE */
   gboolean stopped;
   GstStateChangeReturn stop_result;
 } Fixture;
@@ -60,6 +63,7 @@ fixture_set_up (Fixture * f, gconstpointer data)
 {
   g_mutex_init (&f->lock);
   g_cond_init (&f->cond);
+  f->title_at = G_MAXSIZE;
   f->stamps = g_array_new (FALSE, FALSE, sizeof (Stamp));
   f->bytes = g_byte_array_new ();
 }
@@ -125,6 +129,33 @@ on_output_caps (GstElement * stitch, GstCaps * caps, Fixture * f)
   g_mutex_unlock (&f->lock);
 }
 
+/* Streaming thread of the stitch. */
+static GstPadProbeReturn
+note_title (GstPad * pad, GstPadProbeInfo * info, Fixture * f)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstTagList *tags;
+  g_autofree gchar *title = NULL;
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT) {
+    g_mutex_lock (&f->lock);
+    f->segment_seen = TRUE;
+    g_mutex_unlock (&f->lock);
+  }
+  if (GST_EVENT_TYPE (event) != GST_EVENT_TAG)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_tag (event, &tags);
+  if (gst_tag_list_get_string (tags, GST_TAG_TITLE, &title)) {
+    g_mutex_lock (&f->lock);
+    /* Sticky events keep their order: the tag never precedes the
+     * segment. */
+    g_assert_true (f->segment_seen);
+    f->title_at = f->bytes->len;
+    g_mutex_unlock (&f->lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 /* Streaming thread of the task's chain. */
 static GstPadProbeReturn
 count_entered (GstPad * pad, GstPadProbeInfo * info, Fixture * f)
@@ -168,6 +199,10 @@ build (Fixture * f, const char *filter)
   sinkpad = gst_element_get_static_pad (f->stitch, "sink");
   gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER,
       (GstPadProbeCallback) count_entered, f, NULL);
+  gst_object_unref (sinkpad);
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      (GstPadProbeCallback) note_title, f, NULL);
   gst_object_unref (sinkpad);
 }
 
@@ -701,6 +736,9 @@ test_restamps_samples_unchanged (Fixture * f, gconstpointer data)
   wait_for_buffers (f, 3);
   add_feeder (f, caps);
 
+  g_assert_true (gst_pad_push_event (f->feeder,
+          gst_event_new_tag (gst_tag_list_new (GST_TAG_TITLE, "Ramp",
+                  NULL))));
   g_assert_cmpint (gst_pad_push (f->feeder, gst_buffer_ref (first)), ==,
       GST_FLOW_OK);
   /* Once out, the output waits for more audio, not silence. */
@@ -729,6 +767,8 @@ test_restamps_samples_unchanged (Fixture * f, gconstpointer data)
   g_assert_cmpmem (f->bytes->data + silence_size + 300 * 4, 200 * 4,
       map.data, map.size);
   gst_buffer_unmap (second, &map);
+  /* The stream's tags went out, before its first samples. */
+  g_assert_cmpuint (f->title_at, ==, silence_size);
 
   /* Offsets and times carry on; the decoder's do not come through. The
    * pause re-anchors on the running time, as any live source does, so
@@ -746,6 +786,41 @@ test_restamps_samples_unchanged (Fixture * f, gconstpointer data)
         - gst_util_uint64_scale_int (a->offset, GST_SECOND, 48000));
     g_assert_cmpuint (a->pts, <, 7 * GST_SECOND);
   }
+  g_mutex_unlock (&f->lock);
+}
+
+/* Audio there before PLAYING (a cached task) goes out at once, with no
+ * silence, and its tags keep their place after the segment. */
+static void
+test_audio_before_playing (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GstCaps) caps = NULL;
+  g_autoptr (GstBuffer) ramp = make_ramp (300, 0);
+  GstMapInfo map;
+
+  build (f, NULL);
+  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_NO_PREROLL);
+  caps = wait_for_output_caps (f);
+  add_feeder (f, caps);
+  g_assert_true (gst_pad_push_event (f->feeder,
+          gst_event_new_tag (gst_tag_list_new (GST_TAG_TITLE, "Ramp",
+                  NULL))));
+  g_assert_cmpint (gst_pad_push (f->feeder, gst_buffer_ref (ramp)), ==,
+      GST_FLOW_OK);
+  g_assert_true (gst_pad_push_event (f->feeder, gst_event_new_eos ()));
+
+  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_PLAYING),
+      !=, GST_STATE_CHANGE_FAILURE);
+  wait_for_eos (f->pipeline);
+
+  g_mutex_lock (&f->lock);
+  g_assert_cmpuint (f->stamps->len, ==, 1);
+  g_assert_cmpuint (g_array_index (f->stamps, Stamp, 0).offset, ==, 0);
+  g_assert_true (gst_buffer_map (ramp, &map, GST_MAP_READ));
+  g_assert_cmpmem (f->bytes->data, f->bytes->len, map.data, map.size);
+  gst_buffer_unmap (ramp, &map);
+  g_assert_cmpuint (f->title_at, ==, 0);
   g_mutex_unlock (&f->lock);
 }
 
@@ -898,6 +973,9 @@ main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
+  /* GStreamer warns of misordered events (a tag before the segment). */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_WARNING
+      | G_LOG_LEVEL_CRITICAL);
 
   ADD ("first-buffer-at-once", NULL, test_first_buffer_at_once);
   ADD ("fixate/default", NULL, test_fixate_default);
@@ -907,6 +985,7 @@ main (int argc, char **argv)
   ADD ("fixate/required-unsigned", &required_unsigned, test_fixate_required);
   ADD ("switch-to-task-audio", NULL, test_switch_to_task_audio);
   ADD ("restamps-samples-unchanged", NULL, test_restamps_samples_unchanged);
+  ADD ("audio-before-playing", NULL, test_audio_before_playing);
   ADD ("owner-ends-without-audio", NULL, test_owner_ends_without_audio);
   ADD ("refuses-other-caps", NULL, test_refuses_other_caps);
   ADD ("runs-twice", NULL, test_runs_twice);
