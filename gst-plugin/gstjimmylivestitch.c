@@ -61,8 +61,8 @@ enum
 static guint signals[N_SIGNALS];
 
 /* Interleaved only: a frame is then a sample of every channel. */
-#define STITCH_CAPS \
-    GST_AUDIO_CAPS_MAKE (GST_AUDIO_FORMATS_ALL) ", layout = (string) interleaved"
+#define STITCH_CAPS GST_AUDIO_CAPS_MAKE (GST_AUDIO_FORMATS_ALL) \
+    ", layout = (string) interleaved"
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (STITCH_CAPS));
@@ -305,20 +305,19 @@ static gboolean
 gst_jimmy_live_stitch_query (GstBaseSrc * src, GstQuery * query)
 {
   GstJimmyLiveStitch *self = GST_JIMMY_LIVE_STITCH (src);
-  GstClockTime latency = GST_CLOCK_TIME_NONE;
+  GstClockTime latency = GST_JIMMY_LIVE_STITCH_SILENCE_MS * GST_MSECOND;
 
   if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
     return GST_BASE_SRC_CLASS (parent_class)->query (src, query);
 
-  /* A silence buffer is pushed when its first sample is due. */
+  /* A silence buffer is pushed when its first sample is due. Before the
+   * caps are known (the pipeline may ask right away), its nominal length. */
   g_mutex_lock (&self->lock);
   if (self->caps != NULL)
     latency = gst_util_uint64_scale_int (silence_samples (&self->info),
         GST_SECOND, GST_AUDIO_INFO_RATE (&self->info));
   g_mutex_unlock (&self->lock);
 
-  if (!GST_CLOCK_TIME_IS_VALID (latency))
-    return FALSE;
   gst_query_set_latency (query, TRUE, latency, GST_CLOCK_TIME_NONE);
   return TRUE;
 }

@@ -431,6 +431,22 @@ under_valgrind (void)
   return preload != NULL && strstr (preload, "vgpreload") != NULL;
 }
 
+/* What the stitch tells the pipeline; @rate 0 before negotiation. */
+static void
+assert_latency (Fixture * f, gint rate)
+{
+  g_autoptr (GstQuery) query = gst_query_new_latency ();
+  gboolean live = FALSE;
+  GstClockTime min = 0, max = 0;
+
+  g_assert_true (gst_element_query (f->stitch, query));
+  gst_query_parse_latency (query, &live, &min, &max);
+  g_assert_true (live);
+  g_assert_cmpuint (min, ==, rate == 0 ? 10 * GST_MSECOND :
+      gst_util_uint64_scale_int (rate / 100, GST_SECOND, rate));
+  g_assert_cmpuint (max, ==, GST_CLOCK_TIME_NONE);
+}
+
 static void
 test_first_buffer_at_once (Fixture * f, gconstpointer data)
 {
@@ -443,10 +459,12 @@ test_first_buffer_at_once (Fixture * f, gconstpointer data)
   build (f, NULL);
   g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_READY), ==,
       GST_STATE_CHANGE_SUCCESS);
+  assert_latency (f, 0);
   g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_PAUSED), ==,
       GST_STATE_CHANGE_NO_PREROLL);
   /* Negotiated in PAUSED, but no data before PLAYING. */
   caps = wait_for_output_caps (f);
+  assert_latency (f, 48000);
   g_assert_cmpuint (n_stamps (f), ==, 0);
   srcpad = gst_element_get_static_pad (f->stitch, "src");
   gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER,
