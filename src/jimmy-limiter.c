@@ -31,6 +31,8 @@
  */
 #include "jimmy-limiter.h"
 
+#include <string.h>
+
 struct _JimmyOrigin {
   char *key;                    /* (owned) */
   guint ref_count;              /* slots initialised with it */
@@ -91,11 +93,12 @@ limit_from_environment (const char *name, guint fallback)
 void
 jimmy_limits_init_from_environment (JimmyLimits * limits)
 {
-  jimmy_limits_init (limits,
-      limit_from_environment (JIMMY_LIMIT_ENV_PER_ORIGIN,
-          JIMMY_LIMIT_DEFAULT_PER_ORIGIN),
-      limit_from_environment (JIMMY_LIMIT_ENV_TOTAL,
-          JIMMY_LIMIT_DEFAULT_TOTAL));
+  guint per_origin = limit_from_environment (JIMMY_LIMIT_ENV_PER_ORIGIN,
+      JIMMY_LIMIT_DEFAULT_PER_ORIGIN);
+  guint total = limit_from_environment (JIMMY_LIMIT_ENV_TOTAL,
+      JIMMY_LIMIT_DEFAULT_TOTAL);
+
+  jimmy_limits_init (limits, per_origin, total);
 }
 
 /**
@@ -115,6 +118,9 @@ jimmy_origin_key_for_uri (GUri * uri)
 
   if (port < 0)
     port = g_str_equal (scheme, "https") ? 443 : 80;
+  /* GUri gives IPv6 literals without their brackets. */
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("%s://[%s]:%d", scheme, host, port);
   return g_strdup_printf ("%s://%s:%d", scheme, host, port);
 }
 
