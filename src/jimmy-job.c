@@ -40,7 +40,6 @@ struct _JimmyWorker {
   JimmyScheduler *scheduler;    /* (owned) */
   JimmySessionPool *sessions;   /* (owned) */
   JimmyLimiter *limiter;        /* (owned) the request slots */
-  GSource *pump;                /* (owned) (nullable) pending admissions */
   GHashTable *jobs;             /* (owned) key → JimmyJob, owned */
 };
 
@@ -81,7 +80,7 @@ struct _JimmyWaiter {
 };
 
 static void job_release (JimmyJob * job);
-static void schedule_pump (JimmyWorker * worker);
+static void pump_ready_jobs (JimmyWorker * worker);
 
 /* ---------------------------------------------------------------------- */
 /* Waiters */
@@ -407,7 +406,7 @@ job_make_ready (JimmyJob * job)
       g_get_monotonic_time ();
   job->state = JOB_READY;
   jimmy_limiter_enqueue (job->worker->limiter, &job->slot);
-  schedule_pump (job->worker);
+  pump_ready_jobs (job->worker);
 }
 
 static void
@@ -543,7 +542,6 @@ on_request_done (GObject * source, GAsyncResult * result, gpointer user_data)
 
   outcome = jimmy_request_send_finish (result, NULL);
   jimmy_limiter_release (worker->limiter, &job->slot);
-  schedule_pump (worker);
   g_clear_object (&job->request_cancellable);
   jimmy_scheduler_remove (worker->scheduler, &job->timer);
   job->state = JOB_IDLE;
@@ -567,6 +565,7 @@ on_request_done (GObject * source, GAsyncResult * result, gpointer user_data)
         break;
     }
   }
+  pump_ready_jobs (worker);
 }
 
 static void
@@ -609,35 +608,16 @@ job_of_slot (JimmySlot * slot)
   return (JimmyJob *) ((char *) slot - G_STRUCT_OFFSET (JimmyJob, slot));
 }
 
-/* Starts every request the limiter admits now. */
-static gboolean
-pump_ready_jobs (gpointer user_data)
+/* Starts every request the limiter admits now. libsoup has already put
+ * a finished request's keep-alive connection back when its callback
+ * runs, so the next request of that origin reuses it. */
+static void
+pump_ready_jobs (JimmyWorker * worker)
 {
-  JimmyWorker *worker = user_data;
   JimmySlot *slot;
 
-  g_clear_pointer (&worker->pump, g_source_unref);
   while ((slot = jimmy_limiter_admit_next (worker->limiter)) != NULL)
     job_start_request (job_of_slot (slot));
-  return G_SOURCE_REMOVE;
-}
-
-/* Admissions run from an idle, not from where a slot was freed: a
- * request's callback runs before libsoup marks its connection idle, and
- * a request started there would find the origin's connections all busy
- * and wait inside libsoup, or open one more. One iteration later the
- * connection is idle and the next request reuses it. */
-static void
-schedule_pump (JimmyWorker * worker)
-{
-  if (worker->pump != NULL)
-    return;
-
-  worker->pump = g_idle_source_new ();
-  g_source_set_priority (worker->pump, G_PRIORITY_DEFAULT);
-  g_source_set_callback (worker->pump, pump_ready_jobs, worker, NULL);
-  g_source_set_static_name (worker->pump, "JimmyWorkerPump");
-  g_source_attach (worker->pump, worker->context);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -671,10 +651,6 @@ jimmy_worker_drain (JimmyWorker * worker)
 void
 jimmy_worker_free (JimmyWorker * worker)
 {
-  if (worker->pump != NULL) {
-    g_source_destroy (worker->pump);
-    g_clear_pointer (&worker->pump, g_source_unref);
-  }
   g_hash_table_unref (worker->jobs);
   jimmy_session_pool_free (worker->sessions);
   jimmy_limiter_free (worker->limiter);
