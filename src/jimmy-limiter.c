@@ -13,12 +13,13 @@
  *    rule 2.
  *
  * What that guarantees, however many origins hang (accept requests and
- * never answer): origins that hold slots hold at most S - 1 beyond their
- * first request each, so the total reaches T only when at least R + 1
- * origins have a request in flight. An origin with nothing in flight is
- * therefore admitted at once unless R + 1 *other* origins each have a
- * request in flight; and beyond its first request it can use what k
- * origins stuck at P leave of S, i.e. S - k P.
+ * never answer): only rule 3 lets an origin hold more than one slot, so
+ * the slots held beyond each origin's first number at most S - 1 in all,
+ * and the total reaches T only when at least R + 1 origins have a request
+ * in flight. An origin with nothing in flight is therefore admitted at
+ * once unless R + 1 *other* origins each have a request in flight; beyond
+ * its first request it gets what the others leave of S (k origins stuck
+ * at P leave S - k P).
  *
  * Order: within an origin, queued slots are served first in, first out
  * (the jobs queue when their poll falls due, so in the order of their
