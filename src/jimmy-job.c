@@ -3,9 +3,11 @@
  * A *waiter* is one jimmy_poller_wait_async() call. Waiters that watch the
  * same task with the same settings share one *job*, which polls the task:
  * one timer in the worker's scheduler, at most one request in flight.
- * Jobs due for a poll queue for one of JIMMY_SESSION_MAX_CONNECTIONS
- * request slots, so ten thousand due jobs never become ten thousand
- * requests inside libsoup at once.
+ * A job due for a poll queues for a request slot of its API's origin
+ * (jimmy-limiter.c: limits per origin and overall, first come first
+ * served within an origin, origins in turn), so ten thousand due jobs
+ * never become ten thousand requests inside libsoup at once, and an
+ * origin that never answers holds only its own slots.
  *
  * Everything here runs on the poller thread (the one iterating the
  * worker's context), and so needs no lock. Waiters talk back to their
@@ -19,6 +21,7 @@
 
 #include "jimmy-api.h"
 #include "jimmy-backoff.h"
+#include "jimmy-error.h"
 #include "jimmy-request.h"
 #include "jimmy-scheduler.h"
 #include "jimmy-session-pool.h"
@@ -36,9 +39,8 @@ struct _JimmyWorker {
   GMainContext *context;        /* (owned) */
   JimmyScheduler *scheduler;    /* (owned) */
   JimmySessionPool *sessions;   /* (owned) */
+  JimmyLimiter *limiter;        /* (owned) the request slots */
   GHashTable *jobs;             /* (owned) key → JimmyJob, owned */
-  GQueue ready;                 /* JimmyJob*, not owned */
-  guint in_flight;
 };
 
 struct _JimmyJob {
@@ -50,7 +52,7 @@ struct _JimmyJob {
   SoupSession *session;         /* (unowned) the pool's */
   JobState state;
   JimmyTimer timer;
-  GList ready_link;             /* in worker->ready while JOB_READY */
+  JimmySlot slot;               /* queued while JOB_READY, held in flight */
   GCancellable *request_cancellable;    /* (owned) (nullable) */
   gboolean request_timed_out;
   gint64 request_started_us;
@@ -335,6 +337,7 @@ job_new (JimmyWorker * worker, const char *key,
 {
   g_autoptr (GUri) api_uri = NULL;
   g_autoptr (GUri) task_uri = NULL;
+  g_autofree char *origin = NULL;
   JimmyJob *job;
 
   api_uri = jimmy_api_parse_api_url (options->api_url, error);
@@ -353,7 +356,9 @@ job_new (JimmyWorker * worker, const char *key,
   job->session = jimmy_session_pool_get (worker->sessions, options);
   job->state = JOB_IDLE;
   jimmy_timer_init (&job->timer, on_job_timer, job);
-  job->ready_link.data = job;
+  /* Slots go by the api-url's origin, where every poll starts. */
+  origin = jimmy_origin_key_for_uri (job->api_uri);
+  jimmy_slot_init (worker->limiter, &job->slot, origin);
   job->waiters = g_ptr_array_new ();
   return job;
 }
@@ -362,6 +367,7 @@ static void
 job_free (JimmyJob * job)
 {
   g_assert (job->waiters->len == 0);
+  jimmy_slot_clear (job->worker->limiter, &job->slot);
   g_free (job->key);
   jimmy_poll_options_free (job->options);
   g_uri_unref (job->api_uri);
@@ -382,7 +388,7 @@ job_release (JimmyJob * job)
   g_hash_table_steal (worker->jobs, job->key);
   jimmy_scheduler_remove (worker->scheduler, &job->timer);
   if (job->state == JOB_READY)
-    g_queue_unlink (&worker->ready, &job->ready_link);
+    jimmy_limiter_dequeue (worker->limiter, &job->slot);
 
   if (job->state == JOB_IN_FLIGHT) {
     job->doomed = TRUE;
@@ -399,7 +405,7 @@ job_make_ready (JimmyJob * job)
   job->poll_due_us = job->timer.due_us > 0 ? job->timer.due_us :
       g_get_monotonic_time ();
   job->state = JOB_READY;
-  g_queue_push_tail_link (&job->worker->ready, &job->ready_link);
+  jimmy_limiter_enqueue (job->worker->limiter, &job->slot);
   pump_ready_jobs (job->worker);
 }
 
@@ -535,7 +541,7 @@ on_request_done (GObject * source, GAsyncResult * result, gpointer user_data)
   g_autoptr (JimmyRequestOutcome) outcome = NULL;
 
   outcome = jimmy_request_send_finish (result, NULL);
-  worker->in_flight--;
+  jimmy_limiter_release (worker->limiter, &job->slot);
   g_clear_object (&job->request_cancellable);
   jimmy_scheduler_remove (worker->scheduler, &job->timer);
   job->state = JOB_IDLE;
@@ -572,7 +578,6 @@ job_start_request (JimmyJob * job)
   job->request_timed_out = FALSE;
   job->request_started_us = g_get_monotonic_time ();
   job->request_cancellable = g_cancellable_new ();
-  worker->in_flight++;
   if (o->request_timeout_s > 0)
     jimmy_scheduler_add (worker->scheduler, &job->timer,
         job->request_started_us + (gint64) o->request_timeout_s *
@@ -597,30 +602,39 @@ on_job_timer (gpointer user_data)
   job_make_ready (job);
 }
 
+static JimmyJob *
+job_of_slot (JimmySlot * slot)
+{
+  return (JimmyJob *) ((char *) slot - G_STRUCT_OFFSET (JimmyJob, slot));
+}
+
+/* Starts every request the limiter admits now. libsoup has already put
+ * a finished request's keep-alive connection back when its callback
+ * runs, so the next request of that origin reuses it. */
 static void
 pump_ready_jobs (JimmyWorker * worker)
 {
-  while (worker->in_flight < JIMMY_SESSION_MAX_CONNECTIONS) {
-    GList *link = g_queue_pop_head_link (&worker->ready);
-    if (link == NULL)
-      break;
-    job_start_request (link->data);
-  }
+  JimmySlot *slot;
+
+  while ((slot = jimmy_limiter_admit_next (worker->limiter)) != NULL)
+    job_start_request (job_of_slot (slot));
 }
 
 /* ---------------------------------------------------------------------- */
 /* Worker */
 
 JimmyWorker *
-jimmy_worker_new (GMainContext * context)
+jimmy_worker_new (GMainContext * context, const JimmyLimits * limits)
 {
   JimmyWorker *worker = g_new0 (JimmyWorker, 1);
 
   worker->context = g_main_context_ref (context);
   worker->scheduler = jimmy_scheduler_new (context);
-  worker->sessions = jimmy_session_pool_new ();
+  worker->limiter = jimmy_limiter_new (limits);
+  /* libsoup's per-host limit is per origin too (scheme, host, port). */
+  worker->sessions = jimmy_session_pool_new (limits->total,
+      limits->per_origin);
   worker->jobs = g_hash_table_new (g_str_hash, g_str_equal);
-  g_queue_init (&worker->ready);
   return worker;
 }
 
@@ -630,7 +644,7 @@ void
 jimmy_worker_drain (JimmyWorker * worker)
 {
   g_assert (g_hash_table_size (worker->jobs) == 0);
-  while (worker->in_flight > 0)
+  while (jimmy_limiter_get_in_flight (worker->limiter, NULL) > 0)
     g_main_context_iteration (worker->context, TRUE);
 }
 
@@ -639,6 +653,7 @@ jimmy_worker_free (JimmyWorker * worker)
 {
   g_hash_table_unref (worker->jobs);
   jimmy_session_pool_free (worker->sessions);
+  jimmy_limiter_free (worker->limiter);
   jimmy_scheduler_free (worker->scheduler);
   g_main_context_unref (worker->context);
   g_free (worker);

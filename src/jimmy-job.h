@@ -7,14 +7,17 @@
 
 #include <gio/gio.h>
 
-#include "jimmy-poller.h"
+#include "jimmy-limiter.h"
+#include "jimmy-poll-options.h"
+#include "jimmy-wait.h"
 
 G_BEGIN_DECLS
 
 typedef struct _JimmyWorker JimmyWorker;
 typedef struct _JimmyWaiter JimmyWaiter;
 
-JimmyWorker *jimmy_worker_new (GMainContext *context);
+JimmyWorker *jimmy_worker_new (GMainContext *context,
+                               const JimmyLimits *limits);
 void jimmy_worker_free (JimmyWorker *worker);
 void jimmy_worker_drain (JimmyWorker *worker);
 

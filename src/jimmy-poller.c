@@ -3,24 +3,37 @@
  * A JimmyPoller owns one thread that runs its own GMainContext; every
  * HTTP request, timer and SoupSession lives there (see jimmy-job.c). The
  * process-wide instance from jimmy_poller_dup_default() is created on
- * first use and stopped when its last user lets go.
+ * first use and stopped when its last user lets go. Its request limits
+ * (jimmy-limiter.c) are fixed when it is created.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "jimmy-poller.h"
 
 #include "jimmy-job.h"
+#include "jimmy-limiter.h"
 
 #include <string.h>
 
 struct _JimmyPoller {
   GObject parent_instance;
 
+  guint max_requests_per_origin;        /* construct-only; 0 until set */
+  guint max_requests;                   /* construct-only; 0 until set */
   GMainContext *context;        /* (owned) the thread's */
   GMainLoop *loop;              /* (owned) */
   GThread *thread;              /* (owned) */
   JimmyWorker *worker;          /* (owned) used on the thread only */
 };
+
+enum {
+  PROP_0,
+  PROP_MAX_REQUESTS_PER_ORIGIN,
+  PROP_MAX_REQUESTS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_TYPE (JimmyPoller, jimmy_poller, G_TYPE_OBJECT)
 
@@ -57,11 +70,34 @@ poller_thread (gpointer user_data)
 static void
 jimmy_poller_init (JimmyPoller * self)
 {
-  ThreadData *data = g_new0 (ThreadData, 1);
+}
 
+/* Unset limits come from the environment, or the defaults. */
+static void
+resolve_limits (JimmyPoller * self, JimmyLimits * limits)
+{
+  jimmy_limits_init_from_environment (limits);
+  if (self->max_requests_per_origin == 0)
+    self->max_requests_per_origin = limits->per_origin;
+  if (self->max_requests == 0)
+    self->max_requests = limits->total;
+  jimmy_limits_init (limits, self->max_requests_per_origin,
+      self->max_requests);
+}
+
+static void
+jimmy_poller_constructed (GObject * object)
+{
+  JimmyPoller *self = JIMMY_POLLER (object);
+  ThreadData *data = g_new0 (ThreadData, 1);
+  JimmyLimits limits;
+
+  G_OBJECT_CLASS (jimmy_poller_parent_class)->constructed (object);
+
+  resolve_limits (self, &limits);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
-  self->worker = jimmy_worker_new (self->context);
+  self->worker = jimmy_worker_new (self->context, &limits);
 
   data->context = g_main_context_ref (self->context);
   data->loop = g_main_loop_ref (self->loop);
@@ -101,11 +137,80 @@ jimmy_poller_finalize (GObject * object)
 }
 
 static void
+jimmy_poller_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  JimmyPoller *self = JIMMY_POLLER (object);
+
+  switch (prop_id) {
+    case PROP_MAX_REQUESTS_PER_ORIGIN:
+      self->max_requests_per_origin = g_value_get_uint (value);
+      break;
+    case PROP_MAX_REQUESTS:
+      self->max_requests = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+jimmy_poller_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  JimmyPoller *self = JIMMY_POLLER (object);
+
+  switch (prop_id) {
+    case PROP_MAX_REQUESTS_PER_ORIGIN:
+      g_value_set_uint (value, self->max_requests_per_origin);
+      break;
+    case PROP_MAX_REQUESTS:
+      g_value_set_uint (value, self->max_requests);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
 jimmy_poller_class_init (JimmyPollerClass * klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = jimmy_poller_constructed;
   object_class->finalize = jimmy_poller_finalize;
+  object_class->set_property = jimmy_poller_set_property;
+  object_class->get_property = jimmy_poller_get_property;
+
+  /**
+   * JimmyPoller:max-requests-per-origin:
+   *
+   * API requests in flight to one origin (scheme, host, port) at most;
+   * also each HTTP session's connection limit per host. 0 takes
+   * JIMMY_MAX_REQUESTS_PER_ORIGIN from the environment, or 256. Reads
+   * back the value in force.
+   */
+  properties[PROP_MAX_REQUESTS_PER_ORIGIN] =
+      g_param_spec_uint ("max-requests-per-origin", NULL, NULL,
+      0, JIMMY_LIMIT_MAX, 0, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+      G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JimmyPoller:max-requests:
+   *
+   * API requests in flight in all at most; a quarter of them (at least
+   * one) is kept for origins that have none in flight. 0 takes
+   * JIMMY_MAX_REQUESTS from the environment, or 1024. Reads back the
+   * value in force.
+   */
+  properties[PROP_MAX_REQUESTS] =
+      g_param_spec_uint ("max-requests", NULL, NULL,
+      0, JIMMY_LIMIT_MAX, 0, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+      G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 /**
@@ -258,16 +363,4 @@ jimmy_poller_wait_finish (JimmyPoller * self, GAsyncResult * result,
           failure);
   }
   return task;
-}
-
-/**
- * jimmy_poll_failure_clear:
- *
- * Frees what @failure holds and zeroes it; it may be reused.
- */
-void
-jimmy_poll_failure_clear (JimmyPollFailure * failure)
-{
-  g_clear_pointer (&failure->task_status, g_free);
-  memset (failure, 0, sizeof *failure);
 }

@@ -7,6 +7,11 @@
  * accepted with ssl-strict=false must never be reused by a strict request.
  * The request timeout is not: the poller enforces it per request.
  *
+ * Every session's connection limits are the poller's request limits
+ * (overall, and per origin, which is libsoup's per-host): the poller
+ * never has more requests in flight than that, so libsoup never queues a
+ * request the poller sent; the poller's own queue decides the order.
+ *
  * A session whose options ask for an HTTP log gets a SoupLogger, which is
  * a session feature, so the log level must be part of the key too. Its
  * printer redacts credential headers before any line leaves this file:
@@ -28,13 +33,17 @@
 
 struct _JimmySessionPool {
   GHashTable *sessions;         /* (owned) config key → SoupSession */
+  guint max_conns;
+  guint max_conns_per_host;
 };
 
 JimmySessionPool *
-jimmy_session_pool_new (void)
+jimmy_session_pool_new (guint max_conns, guint max_conns_per_host)
 {
   JimmySessionPool *self = g_new0 (JimmySessionPool, 1);
 
+  self->max_conns = max_conns;
+  self->max_conns_per_host = max_conns_per_host;
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_object_unref);
   return self;
@@ -119,15 +128,15 @@ attach_logger (SoupSession * session, const JimmyPollOptions * options)
 }
 
 static SoupSession *
-create_session (const JimmyPollOptions * options)
+create_session (JimmySessionPool * self, const JimmyPollOptions * options)
 {
   g_autoptr (GProxyResolver) resolver =
       jimmy_proxy_resolver_new (options->proxy);
   SoupSession *session;
 
-  session = soup_session_new_with_options ("max-conns",
-      JIMMY_SESSION_MAX_CONNECTIONS, "max-conns-per-host",
-      JIMMY_SESSION_MAX_CONNECTIONS, "idle-timeout", IDLE_TIMEOUT_S,
+  session = soup_session_new_with_options ("max-conns", self->max_conns,
+      "max-conns-per-host", self->max_conns_per_host,
+      "idle-timeout", IDLE_TIMEOUT_S,
       "proxy-resolver", resolver, NULL);
   if (options->user_agent != NULL)
     soup_session_set_user_agent (session, options->user_agent);
@@ -153,7 +162,7 @@ jimmy_session_pool_get (JimmySessionPool * self,
   SoupSession *session = g_hash_table_lookup (self->sessions, key);
 
   if (session == NULL) {
-    session = create_session (options);
+    session = create_session (self, options);
     g_hash_table_insert (self->sessions, g_steal_pointer (&key), session);
   }
   return session;

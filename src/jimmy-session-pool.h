@@ -11,13 +11,10 @@
 
 G_BEGIN_DECLS
 
-/* Requests in flight at once, per poller; also each session's connection
- * limit, so that libsoup never queues what we could queue ourselves. */
-#define JIMMY_SESSION_MAX_CONNECTIONS 8
-
 typedef struct _JimmySessionPool JimmySessionPool;
 
-JimmySessionPool *jimmy_session_pool_new (void);
+JimmySessionPool *jimmy_session_pool_new (guint max_conns,
+                                          guint max_conns_per_host);
 void jimmy_session_pool_free (JimmySessionPool *self);
 
 SoupSession *jimmy_session_pool_get (JimmySessionPool *self,
