@@ -1,46 +1,217 @@
-/* jimmy-cache.c: completed tasks' audio kept on disk.
+/* jimmy-cache.c: completed tasks' audio and subtitles kept on disk.
  *
- * An entry is two files named after the SHA-256 of the task id (any id is
- * a safe file name that way): `<hash>.audio`, the bytes exactly as
- * served, and `<hash>.json`, written last, holding their size and SHA-256
- * and the task as the API described it. Both are written under temporary
- * names and renamed into place, so a reader sees a whole entry or none;
- * one whose audio does not match its record is deleted and refetched.
+ * An entry is a directory named after the SHA-256 of the task id (any id
+ * is a safe file name that way) holding `audio`, the bytes exactly as
+ * served, `subtitles` if they were stored, and `record.json`: their sizes
+ * and SHA-256 and the task as the API described it. A writer fills a
+ * temporary directory `.tmp-<hash>-XXXXXX` and renames it into place, so
+ * an entry appears whole or not at all; eviction renames it to a
+ * temporary name before deleting its files, so it disappears whole too.
+ * An entry whose files do not match its record is deleted and refetched.
+ *
+ * Processes may share a directory; flock(2) on the directories keeps
+ * them apart. A reader holds a shared lock on an entry for as long as it
+ * uses it, and an evicter takes an exclusive one without waiting, or
+ * skips the entry. A writer holds an exclusive lock on its temporary
+ * directory until the rename: that is how the next process to open the
+ * cache tells a live writer's files from a killed one's.
+ *
+ * An entry directory's modification time is its use stamp, set when it
+ * is stored and on every hit; eviction removes the least recently used
+ * first. Only names of the cache's own forms are ever touched.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "jimmy-cache.h"
 
 #include <errno.h>
-#include <string.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <unistd.h>
 
 #include "jimmy-error.h"
 
-#define ENTRY_VERSION 1
+#define ENTRY_VERSION 2
+#define AUDIO_NAME "audio"
+#define SUBTITLES_NAME "subtitles"
+#define RECORD_NAME "record.json"
+#define TEMP_PREFIX ".tmp-"
+#define HASH_LENGTH 64
+/* The task response, escaped inside the record, and a little more. */
+#define MAX_RECORD_SIZE (4 * JIMMY_TASK_MAX_RESPONSE_SIZE)
+/* An entry that keeps changing under a reader, or temporary directories
+ * that keep disappearing under a writer, give up after this many. */
+#define ATTEMPTS 3
+
+struct _JimmyCacheEntry {
+  int fd;                       /* the entry's directory, share-locked */
+  char *audio_path;             /* (owned) */
+  char *subtitle_path;          /* (owned) (nullable) */
+  JimmyTask *task;              /* (owned) */
+};
 
 struct _JimmyCacheWriter {
-  char *audio_path;             /* (owned) final name */
-  char *record_path;            /* (owned) final name */
-  char *temp_path;              /* (owned) where the audio is written */
+  /* The audio arrives on one streaming thread, the subtitles may arrive
+   * on another: the lock guards every field below. */
+  GMutex lock;
+  char *task_id;                /* (owned) */
+  char *entry_path;             /* (owned) final name */
+  char *temp_path;              /* (owned) (nullable) temporary directory */
+  int dir_fd;                   /* the temporary directory, locked; -1 */
+  int fd;                       /* the audio; -1 once closed */
   char *response;               /* (owned) the task, as an API response */
-  int fd;                       /* -1 once closed */
-  GChecksum *checksum;          /* (owned) SHA-256 so far */
+  GChecksum *checksum;          /* (owned) SHA-256 of the audio so far */
   guint64 length;
+  guint64 max_size;             /* 0: no limit */
+  char *subtitles_sha256;       /* (owned) (nullable) none stored */
+  guint64 subtitles_length;
   gboolean committed;
 };
 
-static char *
-entry_path (const char *cache_dir, const char *task_id, const char *suffix)
-{
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
-      task_id, -1);
-  g_autofree char *name = g_strconcat (hash, suffix, NULL);
+typedef enum {
+  EVICT_DONE,
+  EVICT_IN_USE,
+  EVICT_FAILED,
+} EvictResult;
 
-  return g_build_filename (cache_dir, name, NULL);
+static void set_errno_error (GError ** error, int saved_errno,
+    const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+/* "<what>: <strerror>" in the G_FILE_ERROR domain. */
+static void
+set_errno_error (GError ** error, int saved_errno, const char *format, ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+      "%s: %s", what, g_strerror (saved_errno));
+}
+
+static char *
+entry_name (const char *task_id)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, task_id, -1);
+}
+
+static gboolean
+is_hash (const char *name, gsize length)
+{
+  gsize i;
+
+  if (length != HASH_LENGTH)
+    return FALSE;
+  for (i = 0; i < length; i++)
+    if (!g_ascii_isdigit (name[i]) && (name[i] < 'a' || name[i] > 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+open_directory (const char *path)
+{
+  return open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+/* flock(2), retried when a signal interrupts it. A filesystem without
+ * locks fails with something other than EWOULDBLOCK: callers go on
+ * without the lock then. */
+static int
+lock_fd (int fd, int operation)
+{
+  int result;
+
+  do
+    result = flock (fd, operation);
+  while (result != 0 && errno == EINTR);
+  return result;
+}
+
+/* Whether @path still names the directory open as @fd: it may have
+ * been evicted (or replaced) between the open and the lock. */
+static gboolean
+still_at (int fd, const char *path)
+{
+  struct stat opened, named;
+
+  return fstat (fd, &opened) == 0 && lstat (path, &named) == 0
+      && opened.st_dev == named.st_dev && opened.st_ino == named.st_ino;
+}
+
+/* Removes a directory of the cache's own making: files only. */
+static gboolean
+remove_tree (const char *path, GError ** error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (path, 0, &local_error);
+  const char *name;
+
+  if (dir == NULL) {
+    if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      return TRUE;
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return FALSE;
+  }
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *file = g_build_filename (path, name, NULL);
+
+    if (g_unlink (file) != 0 && errno != ENOENT) {
+      set_errno_error (error, errno, "Could not remove %s", file);
+      return FALSE;
+    }
+  }
+  if (g_rmdir (path) != 0 && errno != ENOENT) {
+    set_errno_error (error, errno, "Could not remove %s", path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Removes the entry @name unless a reader holds it. It is renamed away
+ * first, so that no reader ever sees it half deleted. */
+static EvictResult
+evict_entry (const char *cache_dir, const char *name, GError ** error)
+{
+  g_autofree char *path = g_build_filename (cache_dir, name, NULL);
+  g_autofree char *trash = NULL;
+  EvictResult result = EVICT_DONE;
+  int fd = open_directory (path);
+
+  if (fd < 0) {
+    if (errno == ENOENT)
+      return EVICT_DONE;
+    set_errno_error (error, errno, "Could not remove the cache entry %s",
+        path);
+    return EVICT_FAILED;
+  }
+  if (lock_fd (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+    close (fd);
+    return EVICT_IN_USE;
+  }
+
+  /* Gone meanwhile, or already replaced by a newer entry: leave it. */
+  if (still_at (fd, path)) {
+    trash = g_strdup_printf ("%s/" TEMP_PREFIX "%s-%08x%08x", cache_dir,
+        name, g_random_int (), g_random_int ());
+    if (g_rename (path, trash) != 0) {
+      set_errno_error (error, errno, "Could not remove the cache entry %s",
+          path);
+      result = EVICT_FAILED;
+    } else if (!remove_tree (trash, error)) {
+      result = EVICT_FAILED;
+    }
+  }
+  close (fd);
+  return result;
 }
 
 /* The task as the API's own envelope, so that reading it back goes
@@ -83,90 +254,346 @@ task_to_response (const JimmyTask * task)
 }
 
 static char *
-checksum_file (const char *path, guint64 * out_size, GError ** error)
+checksum_file (const char *path, guint64 * out_size)
 {
-  g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, error);
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buffer = g_malloc (64 * 1024);
+  guint64 size = 0;
+  gssize n;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-  if (file == NULL)
+  if (fd < 0)
     return NULL;
-  *out_size = g_mapped_file_get_length (file);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-      (const guchar *) g_mapped_file_get_contents (file), *out_size);
+  /* read(), not mmap(): a file truncated under us must not SIGBUS. */
+  while ((n = read (fd, buffer, 64 * 1024)) != 0) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      close (fd);
+      return NULL;
+    }
+    g_checksum_update (checksum, buffer, n);
+    size += n;
+  }
+  close (fd);
+  *out_size = size;
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+/* Typed access to the record: a damaged one may hold anything. */
+static const char *
+get_string_member (JsonObject * object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+get_size_member (JsonObject * object, const char *name, guint64 * out_size)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64
+      || json_node_get_int (node) < 0)
+    return FALSE;
+  *out_size = json_node_get_int (node);
+  return TRUE;
+}
+
+static JsonObject *
+get_object_member (JsonObject * object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ?
+      json_node_get_object (node) : NULL;
+}
+
+/* Whether the file @name of the entry is what @part of its record says. */
+static gboolean
+part_matches (const char *entry_path, const char *name, JsonObject * part)
+{
+  g_autofree char *path = g_build_filename (entry_path, name, NULL);
+  g_autofree char *actual_sha = NULL;
+  const char *sha = get_string_member (part, "sha256");
+  guint64 size, actual_size = 0;
+
+  if (sha == NULL || !get_size_member (part, "size", &size))
+    return FALSE;
+  actual_sha = checksum_file (path, &actual_size);
+  return actual_sha != NULL && actual_size == size
+      && strcmp (actual_sha, sha) == 0;
+}
+
+/* The task of the entry at @path, once every file matched its record;
+ * %NULL with @why saying what was wrong. */
+static JimmyTask *
+read_entry (const char *path, const char *task_id,
+    gboolean * out_has_subtitles, const char **why)
+{
+  g_autofree char *record_path = g_build_filename (path, RECORD_NAME, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JimmyTask) task = NULL;
+  JsonObject *record, *audio, *subtitles;
+  const char *response;
+  gsize length = 0;
+  guint64 version;
+
+  *why = "unreadable";
+  if (!g_file_get_contents (record_path, &contents, &length, NULL)
+      || length > MAX_RECORD_SIZE)
+    return NULL;
+  root = json_from_string (contents, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  record = json_node_get_object (root);
+  audio = get_object_member (record, "audio");
+  subtitles = get_object_member (record, "subtitles");
+  response = get_string_member (record, "response");
+  if (!get_size_member (record, "version", &version)
+      || version != ENTRY_VERSION || audio == NULL || response == NULL)
+    return NULL;
+
+  *why = "incomplete or damaged";
+  if (!part_matches (path, AUDIO_NAME, audio)
+      || (subtitles != NULL && !part_matches (path, SUBTITLES_NAME,
+              subtitles)))
+    return NULL;
+
+  *why = "unreadable";
+  task = jimmy_task_new_from_response (response, strlen (response), NULL,
+      NULL);
+  if (task == NULL || g_strcmp0 (task->id, task_id) != 0
+      || task->status != JIMMY_TASK_STATUS_COMPLETED)
+    return NULL;
+
+  *out_has_subtitles = subtitles != NULL;
+  return g_steal_pointer (&task);
 }
 
 static void
-delete_entry (const char *audio_path, const char *record_path)
+damaged_entry (const char *cache_dir, const char *name, const char *task_id,
+    const char *why, GError ** error)
 {
-  g_unlink (record_path);
-  g_unlink (audio_path);
+  g_autoptr (GError) evict_error = NULL;
+
+  switch (evict_entry (cache_dir, name, &evict_error)) {
+    case EVICT_DONE:
+      g_set_error (error, JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_MALFORMED,
+          "The cached audio of task \"%s\" was %s; it was deleted and will "
+          "be fetched again.", task_id, why);
+      break;
+    case EVICT_IN_USE:
+      g_set_error (error, JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_MALFORMED,
+          "The cached audio of task \"%s\" was %s; it will be fetched again "
+          "(another process still reads it, so it was not deleted yet).",
+          task_id, why);
+      break;
+    case EVICT_FAILED:
+      g_set_error (error, JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_MALFORMED,
+          "The cached audio of task \"%s\" was %s and could not be deleted "
+          "(%s); it will be fetched again.", task_id, why,
+          evict_error->message);
+      break;
+  }
 }
 
-static JimmyTask *
-corrupt_entry (const char *audio_path, const char *record_path,
-    const char *task_id, const char *why, GError ** error)
+/* The entry directory, share-locked and still in place; -1 on a miss
+ * (no error) or when it cannot be opened (with an error). */
+static int
+open_locked (const char *path, const char *task_id, GError ** error)
 {
-  delete_entry (audio_path, record_path);
-  g_set_error (error, JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_MALFORMED,
-      "The cached audio of task \"%s\" was %s; it was deleted and will be "
-      "fetched again.", task_id, why);
-  return NULL;
+  guint attempt;
+
+  for (attempt = 0; attempt < ATTEMPTS; attempt++) {
+    int fd = open_directory (path);
+
+    if (fd < 0) {
+      int saved_errno = errno;
+
+      if (saved_errno != ENOENT)
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno
+            (saved_errno), "Could not read the cache entry of task \"%s\" "
+            "at %s: %s; it will be fetched from the API.", task_id, path,
+            g_strerror (saved_errno));
+      return -1;
+    }
+    /* Waits only for an evicter or the entry's writer, both brief. */
+    lock_fd (fd, LOCK_SH);
+    if (still_at (fd, path))
+      return fd;
+    close (fd);
+  }
+  /* Evicted and stored again, over and over: a miss this time. */
+  return -1;
+}
+
+/**
+ * jimmy_cache_entry_open:
+ *
+ * Looks @task_id up in @cache_dir, first removing what killed processes
+ * left there (see jimmy_cache_remove_leftovers()). A hit is checked
+ * against its record, marked as used now, and held: no process evicts
+ * it until jimmy_cache_entry_free(), so its files can be opened by path
+ * (filesrc's location) in the meantime.
+ *
+ * Returns: (transfer full) (nullable): the entry. %NULL without an error
+ * on a miss; %NULL with an error when the entry cannot be read (a
+ * #GFileError) or was damaged (%JIMMY_CLIENT_ERROR_MALFORMED; it is
+ * deleted): either way the caller fetches the task anew.
+ */
+JimmyCacheEntry *
+jimmy_cache_entry_open (const char *cache_dir, const char *task_id,
+    GError ** error)
+{
+  g_autofree char *name = entry_name (task_id);
+  g_autofree char *path = g_build_filename (cache_dir, name, NULL);
+  g_autoptr (JimmyTask) task = NULL;
+  JimmyCacheEntry *entry;
+  gboolean has_subtitles = FALSE;
+  const char *why = NULL;
+  int fd;
+
+  jimmy_cache_remove_leftovers (cache_dir, NULL, NULL);
+
+  fd = open_locked (path, task_id, error);
+  if (fd < 0)
+    return NULL;
+
+  task = read_entry (path, task_id, &has_subtitles, &why);
+  if (task == NULL) {
+    close (fd);
+    damaged_entry (cache_dir, name, task_id, why, error);
+    return NULL;
+  }
+
+  /* The use stamp. A cache this process may not write still plays. */
+  if (futimens (fd, NULL) != 0)
+    g_debug ("could not mark %s as used: %s", path, g_strerror (errno));
+
+  entry = g_new0 (JimmyCacheEntry, 1);
+  entry->fd = fd;
+  entry->audio_path = g_build_filename (path, AUDIO_NAME, NULL);
+  if (has_subtitles)
+    entry->subtitle_path = g_build_filename (path, SUBTITLES_NAME, NULL);
+  entry->task = g_steal_pointer (&task);
+  return entry;
+}
+
+/**
+ * jimmy_cache_entry_get_task:
+ *
+ * Returns: (transfer none): the completed task, as it was stored.
+ */
+const JimmyTask *
+jimmy_cache_entry_get_task (const JimmyCacheEntry * entry)
+{
+  return entry->task;
+}
+
+/**
+ * jimmy_cache_entry_get_audio_path:
+ *
+ * Returns: (transfer none): the audio file, valid while @entry is held.
+ */
+const char *
+jimmy_cache_entry_get_audio_path (const JimmyCacheEntry * entry)
+{
+  return entry->audio_path;
+}
+
+/**
+ * jimmy_cache_entry_get_subtitle_path:
+ *
+ * Returns: (transfer none) (nullable): the subtitle file stored with the
+ * audio, or %NULL when none was.
+ */
+const char *
+jimmy_cache_entry_get_subtitle_path (const JimmyCacheEntry * entry)
+{
+  return entry->subtitle_path;
+}
+
+/* Lets eviction have the entry again. */
+void
+jimmy_cache_entry_free (JimmyCacheEntry * entry)
+{
+  if (entry == NULL)
+    return;
+
+  close (entry->fd);
+  g_free (entry->audio_path);
+  g_free (entry->subtitle_path);
+  g_clear_pointer (&entry->task, jimmy_task_free);
+  g_free (entry);
 }
 
 /**
  * jimmy_cache_lookup:
  * @out_audio_path: (out): where the cached audio is
  *
+ * jimmy_cache_entry_open(), releasing the entry at once: another process
+ * may evict it before the audio is opened. Prefer holding the entry.
+ *
  * Returns: (transfer full) (nullable): the completed task from the cache.
- * %NULL without an error on a miss; %NULL with an error when an entry was
- * found damaged (it is deleted: the caller fetches anew).
+ * %NULL without an error on a miss; %NULL with an error when an entry
+ * could not be read or was found damaged (it is deleted: the caller
+ * fetches anew).
  */
 JimmyTask *
 jimmy_cache_lookup (const char *cache_dir, const char *task_id,
     char **out_audio_path, GError ** error)
 {
-  g_autofree char *audio_path = entry_path (cache_dir, task_id, ".audio");
-  g_autofree char *record_path = entry_path (cache_dir, task_id, ".json");
-  g_autofree char *contents = NULL;
-  g_autofree char *actual_sha = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (JimmyTask) task = NULL;
-  JsonObject *record;
-  const char *sha, *response;
-  gsize length = 0;
-  guint64 actual_size = 0;
+  g_autoptr (JimmyCacheEntry) entry = jimmy_cache_entry_open (cache_dir,
+      task_id, error);
 
-  if (!g_file_get_contents (record_path, &contents, &length, NULL))
+  if (entry == NULL)
     return NULL;
+  *out_audio_path = g_strdup (entry->audio_path);
+  return g_steal_pointer (&entry->task);
+}
 
-  root = json_from_string (contents, NULL);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return corrupt_entry (audio_path, record_path, task_id, "unreadable",
-        error);
-  record = json_node_get_object (root);
-  sha = json_object_get_string_member_with_default (record, "sha256", NULL);
-  response = json_object_get_string_member_with_default (record, "response",
-      NULL);
-  if (json_object_get_int_member_with_default (record, "version", 0) !=
-      ENTRY_VERSION || sha == NULL || response == NULL)
-    return corrupt_entry (audio_path, record_path, task_id, "unreadable",
-        error);
+/* Creates and locks the writer's temporary directory. A cleaner that
+ * took it between the two (it looks abandoned until locked) is removing
+ * it: then make another. */
+static gboolean
+make_temp_dir (JimmyCacheWriter * writer, const char *cache_dir,
+    const char *name, GError ** error)
+{
+  guint attempt;
 
-  actual_sha = checksum_file (audio_path, &actual_size, NULL);
-  if (actual_sha == NULL || actual_size != (guint64)
-      json_object_get_int_member_with_default (record, "size", -1)
-      || g_strcmp0 (actual_sha, sha) != 0)
-    return corrupt_entry (audio_path, record_path, task_id,
-        "incomplete or damaged", error);
+  for (attempt = 0; attempt < ATTEMPTS; attempt++) {
+    g_autofree char *template = g_strdup_printf ("%s/" TEMP_PREFIX
+        "%s-XXXXXX", cache_dir, name);
+    int fd;
 
-  task = jimmy_task_new_from_response (response, strlen (response), NULL,
-      NULL);
-  if (task == NULL || g_strcmp0 (task->id, task_id) != 0
-      || task->status != JIMMY_TASK_STATUS_COMPLETED)
-    return corrupt_entry (audio_path, record_path, task_id, "unreadable",
-        error);
-
-  *out_audio_path = g_steal_pointer (&audio_path);
-  return g_steal_pointer (&task);
+    if (g_mkdtemp_full (template, 0700) == NULL) {
+      set_errno_error (error, errno, "Could not write to the cache "
+          "directory %s", cache_dir);
+      return FALSE;
+    }
+    fd = open_directory (template);
+    if (fd < 0)
+      continue;
+    if ((lock_fd (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+        || !still_at (fd, template)) {
+      close (fd);
+      continue;
+    }
+    writer->dir_fd = fd;
+    writer->temp_path = g_steal_pointer (&template);
+    return TRUE;
+  }
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "Could not write "
+      "to the cache directory %s: its temporary files kept disappearing.",
+      cache_dir);
+  return FALSE;
 }
 
 /**
@@ -180,65 +607,183 @@ JimmyCacheWriter *
 jimmy_cache_writer_new (const char *cache_dir, const JimmyTask * task,
     GError ** error)
 {
-  g_autoptr (JimmyCacheWriter) writer = g_new0 (JimmyCacheWriter, 1);
-  g_autofree char *template = NULL;
+  g_autoptr (JimmyCacheWriter) writer = NULL;
+  g_autofree char *name = NULL;
 
-  writer->fd = -1;
   if (g_mkdir_with_parents (cache_dir, 0700) != 0) {
-    int saved_errno = errno;
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-        "Could not create the cache directory %s: %s", cache_dir,
-        g_strerror (saved_errno));
+    set_errno_error (error, errno, "Could not create the cache directory %s",
+        cache_dir);
     return NULL;
   }
 
-  writer->audio_path = entry_path (cache_dir, task->id, ".audio");
-  writer->record_path = entry_path (cache_dir, task->id, ".json");
-  template = g_strconcat (writer->audio_path, ".XXXXXX", NULL);
-  writer->fd = g_mkstemp_full (template, O_WRONLY | O_CLOEXEC, 0600);
+  writer = g_new0 (JimmyCacheWriter, 1);
+  g_mutex_init (&writer->lock);
+  writer->fd = -1;
+  writer->dir_fd = -1;
+  name = entry_name (task->id);
+  writer->task_id = g_strdup (task->id);
+  writer->entry_path = g_build_filename (cache_dir, name, NULL);
+  if (!make_temp_dir (writer, cache_dir, name, error))
+    return NULL;
+
+  writer->fd = openat (writer->dir_fd, AUDIO_NAME, O_WRONLY | O_CREAT |
+      O_EXCL | O_CLOEXEC, 0600);
   if (writer->fd < 0) {
-    int saved_errno = errno;
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-        "Could not write to the cache directory %s: %s", cache_dir,
-        g_strerror (saved_errno));
+    set_errno_error (error, errno, "Could not write to the cache directory "
+        "%s", cache_dir);
     return NULL;
   }
-  writer->temp_path = g_steal_pointer (&template);
   writer->response = task_to_response (task);
   writer->checksum = g_checksum_new (G_CHECKSUM_SHA256);
   return g_steal_pointer (&writer);
+}
+
+/**
+ * jimmy_cache_writer_set_max_size:
+ * @max_size: the cache's maximum size in bytes; 0 for no limit
+ *
+ * An entry larger than this is refused as it is written
+ * (%G_FILE_ERROR_NOSPC), rather than stored and evicted at once.
+ */
+void
+jimmy_cache_writer_set_max_size (JimmyCacheWriter * writer, guint64 max_size)
+{
+  g_mutex_lock (&writer->lock);
+  writer->max_size = max_size;
+  g_mutex_unlock (&writer->lock);
+}
+
+/* Called with the lock held. */
+static gboolean
+check_fits (JimmyCacheWriter * writer, guint64 size, GError ** error)
+{
+  if (writer->max_size == 0 || size <= writer->max_size)
+    return TRUE;
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "Task \"%s\" is not "
+      "cached: its entry is larger than the cache's maximum size (%"
+      G_GUINT64_FORMAT " bytes).", writer->task_id, writer->max_size);
+  return FALSE;
+}
+
+/* Called with the lock held. */
+static gboolean
+check_open (JimmyCacheWriter * writer, GError ** error)
+{
+  if (!writer->committed && writer->fd >= 0)
+    return TRUE;
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "The cache entry "
+      "of task \"%s\" is already complete: nothing can be added to it.",
+      writer->task_id);
+  return FALSE;
+}
+
+static gboolean
+write_all (int fd, const guint8 * data, gsize length)
+{
+  gsize done = 0;
+
+  while (done < length) {
+    gssize n = write (fd, data + done, length - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return FALSE;
+    done += n;
+  }
+  return TRUE;
+}
+
+/* A whole small file in the temporary directory, synced. Called with the
+ * lock held. */
+static gboolean
+write_part (JimmyCacheWriter * writer, const char *name, const void *data,
+    gsize length, GError ** error)
+{
+  int fd = openat (writer->dir_fd, name, O_WRONLY | O_CREAT | O_TRUNC |
+      O_CLOEXEC, 0600);
+  int saved_errno;
+
+  if (fd >= 0 && write_all (fd, data, length) && fsync (fd) == 0
+      && close (fd) == 0)
+    return TRUE;
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  set_errno_error (error, saved_errno, "Could not write %s/%s",
+      writer->temp_path, name);
+  return FALSE;
 }
 
 gboolean
 jimmy_cache_writer_append (JimmyCacheWriter * writer, const guint8 * data,
     gsize length, GError ** error)
 {
-  gsize done = 0;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&writer->lock);
 
-  while (done < length) {
-    gssize n = write (writer->fd, data + done, length - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      int saved_errno = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-          "Could not write %s: %s", writer->temp_path,
-          g_strerror (saved_errno));
-      return FALSE;
-    }
-    done += n;
+  if (!check_open (writer, error)
+      || !check_fits (writer, writer->length + writer->subtitles_length +
+          length, error))
+    return FALSE;
+  if (!write_all (writer->fd, data, length)) {
+    set_errno_error (error, errno, "Could not write %s/" AUDIO_NAME,
+        writer->temp_path);
+    return FALSE;
   }
   g_checksum_update (writer->checksum, data, length);
   writer->length += length;
   return TRUE;
 }
 
+/**
+ * jimmy_cache_writer_set_subtitles:
+ * @data: (array length=length): the task's subtitle file, whole
+ *
+ * Stores the subtitles in the entry beside the audio: they appear with
+ * it, atomically, at jimmy_cache_writer_commit(), and
+ * jimmy_cache_entry_get_subtitle_path() gives them back. Call before the
+ * commit, from any thread; a second call replaces the first.
+ */
+gboolean
+jimmy_cache_writer_set_subtitles (JimmyCacheWriter * writer,
+    const guint8 * data, gsize length, GError ** error)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&writer->lock);
+
+  if (!check_open (writer, error)
+      || !check_fits (writer, writer->length + length, error))
+    return FALSE;
+  g_clear_pointer (&writer->subtitles_sha256, g_free);
+  writer->subtitles_length = 0;
+  if (!write_part (writer, SUBTITLES_NAME, data, length, error))
+    return FALSE;
+  writer->subtitles_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+      data, length);
+  writer->subtitles_length = length;
+  return TRUE;
+}
+
 guint64
 jimmy_cache_writer_get_length (JimmyCacheWriter * writer)
 {
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&writer->lock);
+
   return writer->length;
 }
 
+static void
+add_part (JsonBuilder * builder, const char *name, guint64 size,
+    const char *sha256)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, size);
+  json_builder_set_member_name (builder, "sha256");
+  json_builder_add_string_value (builder, sha256);
+  json_builder_end_object (builder);
+}
+
+/* Called with the lock held. */
 static char *
 make_record (JimmyCacheWriter * writer)
 {
@@ -248,11 +793,11 @@ make_record (JimmyCacheWriter * writer)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, ENTRY_VERSION);
-  json_builder_set_member_name (builder, "size");
-  json_builder_add_int_value (builder, writer->length);
-  json_builder_set_member_name (builder, "sha256");
-  json_builder_add_string_value (builder,
+  add_part (builder, "audio", writer->length,
       g_checksum_get_string (writer->checksum));
+  if (writer->subtitles_sha256 != NULL)
+    add_part (builder, "subtitles", writer->subtitles_length,
+        writer->subtitles_sha256);
   json_builder_set_member_name (builder, "response");
   json_builder_add_string_value (builder, writer->response);
   json_builder_end_object (builder);
@@ -261,34 +806,87 @@ make_record (JimmyCacheWriter * writer)
   return json_to_string (root, TRUE);
 }
 
+/* Renames the temporary directory into place. An entry there already
+ * (another process stored the task too) is replaced unless it is being
+ * read; then it stays, and this one is dropped. Called with the lock
+ * held. */
+static gboolean
+move_into_place (JimmyCacheWriter * writer, GError ** error)
+{
+  g_autofree char *cache_dir = g_path_get_dirname (writer->entry_path);
+  g_autofree char *name = g_path_get_basename (writer->entry_path);
+  guint attempt;
+
+  for (attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (g_rename (writer->temp_path, writer->entry_path) == 0) {
+      /* Stored is used: the newest entry is the last one evicted. */
+      if (futimens (writer->dir_fd, NULL) != 0)
+        g_debug ("could not mark %s as used: %s", writer->entry_path,
+            g_strerror (errno));
+      return TRUE;
+    }
+    if (errno != ENOTEMPTY && errno != EEXIST) {
+      set_errno_error (error, errno, "Could not store %s",
+          writer->entry_path);
+      return FALSE;
+    }
+    switch (evict_entry (cache_dir, name, error)) {
+      case EVICT_DONE:
+        continue;
+      case EVICT_IN_USE:
+        remove_tree (writer->temp_path, NULL);
+        return TRUE;
+      case EVICT_FAILED:
+        return FALSE;
+    }
+  }
+  remove_tree (writer->temp_path, NULL);
+  return TRUE;
+}
+
 /**
  * jimmy_cache_writer_commit:
  *
- * Makes the entry visible: the audio is synced and renamed into place,
- * then its record is written atomically.
+ * Makes the entry visible: the audio (and subtitles) are synced, the
+ * record written, and the entry renamed into place in one step. The
+ * cache is not trimmed here: call jimmy_cache_trim() next.
  */
 gboolean
 jimmy_cache_writer_commit (JimmyCacheWriter * writer, GError ** error)
 {
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&writer->lock);
   g_autofree char *record = NULL;
   int fd = writer->fd;
+  int saved_errno;
 
+  if (!check_open (writer, error))
+    return FALSE;
   writer->fd = -1;
-  if (fsync (fd) != 0 || close (fd) != 0
-      || g_rename (writer->temp_path, writer->audio_path) != 0) {
-    int saved_errno = errno;
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-        "Could not store %s: %s", writer->audio_path,
-        g_strerror (saved_errno));
+  if (fsync (fd) != 0) {
+    saved_errno = errno;
+    close (fd);
+    set_errno_error (error, saved_errno, "Could not store %s",
+        writer->entry_path);
+    return FALSE;
+  }
+  if (close (fd) != 0) {
+    set_errno_error (error, errno, "Could not store %s", writer->entry_path);
     return FALSE;
   }
 
   record = make_record (writer);
-  if (!g_file_set_contents_full (writer->record_path, record, -1,
-          G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+  if (!check_fits (writer, writer->length + writer->subtitles_length +
+          strlen (record), error)
+      || !write_part (writer, RECORD_NAME, record, strlen (record), error))
+    return FALSE;
+  /* The names inside are durable before the entry appears. */
+  fsync (writer->dir_fd);
+  if (!move_into_place (writer, error))
     return FALSE;
 
   writer->committed = TRUE;
+  close (writer->dir_fd);
+  writer->dir_fd = -1;
   return TRUE;
 }
 
@@ -301,13 +899,283 @@ jimmy_cache_writer_free (JimmyCacheWriter * writer)
 
   if (writer->fd >= 0)
     close (writer->fd);
+  /* Still holding the lock: no cleaner is in the way. */
   if (!writer->committed && writer->temp_path != NULL)
-    g_unlink (writer->temp_path);
-  g_free (writer->audio_path);
-  g_free (writer->record_path);
+    remove_tree (writer->temp_path, NULL);
+  if (writer->dir_fd >= 0)
+    close (writer->dir_fd);
+  g_free (writer->task_id);
+  g_free (writer->entry_path);
   g_free (writer->temp_path);
   g_free (writer->response);
+  g_free (writer->subtitles_sha256);
   if (writer->checksum != NULL)
     g_checksum_free (writer->checksum);
+  g_mutex_clear (&writer->lock);
   g_free (writer);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Eviction and leftovers */
+
+typedef struct {
+  char *name;                   /* (owned) */
+  struct timespec used;
+  guint64 size;
+} EntryInfo;
+
+static void
+entry_info_clear (EntryInfo * info)
+{
+  g_free (info->name);
+}
+
+static guint64
+entry_size (const char *path)
+{
+  static const char *const parts[] = {
+    AUDIO_NAME, SUBTITLES_NAME, RECORD_NAME, NULL
+  };
+  guint64 size = 0;
+  guint i;
+
+  for (i = 0; parts[i] != NULL; i++) {
+    g_autofree char *file = g_build_filename (path, parts[i], NULL);
+    struct stat st;
+
+    if (lstat (file, &st) == 0)
+      size += st.st_size;
+  }
+  return size;
+}
+
+static gint
+compare_use (gconstpointer a, gconstpointer b)
+{
+  const EntryInfo *x = a, *y = b;
+
+  if (x->used.tv_sec != y->used.tv_sec)
+    return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+  if (x->used.tv_nsec != y->used.tv_nsec)
+    return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
+  return strcmp (x->name, y->name);
+}
+
+/* The entries of @cache_dir, least recently used first. */
+static GArray *
+list_entries (const char *cache_dir, guint64 * out_total, GError ** error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (cache_dir, 0, &local_error);
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (EntryInfo));
+  const char *name;
+
+  g_array_set_clear_func (entries, (GDestroyNotify) entry_info_clear);
+  *out_total = 0;
+  if (dir == NULL) {
+    if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      return g_steal_pointer (&entries);
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return NULL;
+  }
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *path = g_build_filename (cache_dir, name, NULL);
+    EntryInfo info;
+    struct stat st;
+
+    if (!is_hash (name, strlen (name)) || lstat (path, &st) != 0
+        || !S_ISDIR (st.st_mode))
+      continue;
+    info.name = g_strdup (name);
+    info.used = st.st_mtim;
+    info.size = entry_size (path);
+    *out_total += info.size;
+    g_array_append_val (entries, info);
+  }
+  g_array_sort (entries, compare_use);
+  return g_steal_pointer (&entries);
+}
+
+/**
+ * jimmy_cache_trim:
+ * @max_size: in bytes; 0 for no limit (nothing is done)
+ * @keep_task_id: (nullable): an entry never to evict (the one just
+ *   stored)
+ *
+ * Evicts the least recently used entries until the entries' files add up
+ * to @max_size or less. Entries another process is reading are skipped,
+ * so the cache may stay above its size until they are released.
+ *
+ * Returns: %FALSE with a #GFileError when the directory could not be read
+ * or an entry could not be removed; the others are still evicted.
+ */
+gboolean
+jimmy_cache_trim (const char *cache_dir, guint64 max_size,
+    const char *keep_task_id, GError ** error)
+{
+  g_autofree char *keep = NULL;
+  g_autoptr (GArray) entries = NULL;
+  g_autoptr (GError) first_error = NULL;
+  guint64 total = 0;
+  guint i;
+
+  if (max_size == 0)
+    return TRUE;
+  entries = list_entries (cache_dir, &total, error);
+  if (entries == NULL)
+    return FALSE;
+  if (keep_task_id != NULL)
+    keep = entry_name (keep_task_id);
+
+  for (i = 0; i < entries->len && total > max_size; i++) {
+    EntryInfo *info = &g_array_index (entries, EntryInfo, i);
+
+    if (g_strcmp0 (info->name, keep) == 0)
+      continue;
+    if (evict_entry (cache_dir, info->name,
+            first_error == NULL ? &first_error : NULL) == EVICT_DONE)
+      total -= info->size;
+  }
+
+  if (first_error != NULL) {
+    g_propagate_prefixed_error (error, g_steal_pointer (&first_error),
+        "The cache %s could not be brought under its maximum size: ",
+        cache_dir);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The newest modification time of a temporary directory and its files:
+ * a live writer's audio file changes as the download goes on. */
+static gint64
+newest_change (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  struct stat st;
+  gint64 newest = 0;
+
+  if (lstat (path, &st) == 0)
+    newest = st.st_mtime;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *file = g_build_filename (path, name, NULL);
+
+    if (lstat (file, &st) == 0)
+      newest = MAX (newest, (gint64) st.st_mtime);
+  }
+  return newest;
+}
+
+/* Whether the temporary directory @path was left by a process that is
+ * gone: nobody holds its lock, or it has not changed for an hour. */
+static gboolean
+remove_if_abandoned (const char *path, gint64 now, gboolean * out_removed,
+    GError ** error)
+{
+  gboolean abandoned, ok = TRUE;
+  int fd = open_directory (path);
+
+  *out_removed = FALSE;
+  if (fd < 0)
+    return TRUE;
+  abandoned = newest_change (path) + JIMMY_CACHE_LEFTOVER_AGE_S < now;
+  /* EWOULDBLOCK is a live writer; other failures (a filesystem without
+   * locks) leave only the age to go by. */
+  if (!abandoned && lock_fd (fd, LOCK_EX | LOCK_NB) == 0)
+    abandoned = TRUE;
+  if (abandoned) {
+    ok = remove_tree (path, error);
+    *out_removed = ok;
+  }
+  close (fd);
+  return ok;
+}
+
+/* Files of the cache's first format, `<hash>.audio` and `<hash>.json`
+ * beside each other, and their temporary files. */
+static gboolean
+is_old_format (const char *name, gboolean * out_temporary)
+{
+  const char *suffix = name + HASH_LENGTH;
+
+  if (strlen (name) <= HASH_LENGTH || !is_hash (name, HASH_LENGTH))
+    return FALSE;
+  *out_temporary = g_str_has_prefix (suffix, ".audio.")
+      || g_str_has_prefix (suffix, ".json.");
+  return *out_temporary || strcmp (suffix, ".audio") == 0
+      || strcmp (suffix, ".json") == 0;
+}
+
+static gboolean
+remove_old_format (const char *path, gboolean temporary, gint64 now,
+    gboolean * out_removed, GError ** error)
+{
+  struct stat st;
+
+  *out_removed = FALSE;
+  if (lstat (path, &st) != 0 || !S_ISREG (st.st_mode)
+      || (temporary && st.st_mtime + JIMMY_CACHE_LEFTOVER_AGE_S >= now))
+    return TRUE;
+  if (g_unlink (path) != 0 && errno != ENOENT) {
+    set_errno_error (error, errno, "Could not remove %s", path);
+    return FALSE;
+  }
+  *out_removed = TRUE;
+  return TRUE;
+}
+
+/**
+ * jimmy_cache_remove_leftovers:
+ * @out_removed: (out) (optional): how many leftovers were removed
+ *
+ * Removes what killed processes left in @cache_dir: temporary entries no
+ * live writer holds, or that have not changed for
+ * %JIMMY_CACHE_LEFTOVER_AGE_S; and the files of the cache's first
+ * format (`<hash>.audio`, `<hash>.json`), which nothing reads any more.
+ * jimmy_cache_entry_open() calls it.
+ *
+ * Returns: %FALSE with a #GFileError when the directory could not be read
+ * or a leftover could not be removed; the others are still removed. A
+ * missing directory has no leftovers.
+ */
+gboolean
+jimmy_cache_remove_leftovers (const char *cache_dir, guint * out_removed,
+    GError ** error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GError) first_error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (cache_dir, 0, &local_error);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint removed = 0;
+  const char *name;
+
+  if (out_removed != NULL)
+    *out_removed = 0;
+  if (dir == NULL) {
+    if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      return TRUE;
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return FALSE;
+  }
+
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *path = g_build_filename (cache_dir, name, NULL);
+    GError **problem = first_error == NULL ? &first_error : NULL;
+    gboolean temporary = FALSE, gone = FALSE;
+
+    if (g_str_has_prefix (name, TEMP_PREFIX))
+      remove_if_abandoned (path, now, &gone, problem);
+    else if (is_old_format (name, &temporary))
+      remove_old_format (path, temporary, now, &gone, problem);
+    removed += gone ? 1 : 0;
+  }
+
+  if (out_removed != NULL)
+    *out_removed = removed;
+  if (first_error != NULL) {
+    g_propagate_error (error, g_steal_pointer (&first_error));
+    return FALSE;
+  }
+  return TRUE;
 }
