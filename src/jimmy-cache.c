@@ -405,7 +405,7 @@ damaged_entry (const char *cache_dir, const char *name, const char *task_id,
 }
 
 /* The entry directory, share-locked and still in place; -1 on a miss
- * (no error) or when it cannot be opened (with an error). */
+ * (no error) or when it cannot be opened (with an error). Never waits. */
 static int
 open_locked (const char *path, const char *task_id, GError ** error)
 {
@@ -424,8 +424,13 @@ open_locked (const char *path, const char *task_id, GError ** error)
             g_strerror (saved_errno));
       return -1;
     }
-    /* Waits only for an evicter or the entry's writer, both brief. */
-    lock_fd (fd, LOCK_SH);
+    /* Held exclusively, it is being evicted, or its writer has only
+     * just renamed it into place: a miss, rather than a wait on another
+     * process. */
+    if (lock_fd (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+      close (fd);
+      return -1;
+    }
     if (still_at (fd, path))
       return fd;
     close (fd);

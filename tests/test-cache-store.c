@@ -521,6 +521,24 @@ test_trim_skips_entry_in_use (Fixture * f, gconstpointer data)
   assert_cache (f, "");
 }
 
+static void
+test_busy_entry_is_a_miss (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = entry_path (f, TASK_A, NULL);
+  int fd;
+
+  /* Held exclusively (an evicter at work, or its writer just done): a
+   * reader does not wait for another process, it fetches anew. */
+  store_ok (f, TASK_A, 1000);
+  fd = open (path, O_RDONLY | O_DIRECTORY);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+  g_assert_null (jimmy_cache_entry_open (f->cache_dir, TASK_A, &error));
+  g_assert_no_error (error);
+  close (fd);
+  hit (f, TASK_A);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Other processes */
 
@@ -663,7 +681,9 @@ read_repeatedly (Fixture * f, int from_parent, guint * out_hits)
 static void
 test_read_races_eviction (Fixture * f, gconstpointer data)
 {
-  g_autoptr (GBytes) audio = make_audio (TASK_A, 50000);
+  /* Made after the fork: the child leaves with _exit(), and would leak
+   * it. */
+  g_autoptr (GBytes) audio = NULL;
   int to_parent[2], to_child[2];
   guint hits = 0, round;
   pid_t pid;
@@ -685,6 +705,7 @@ test_read_races_eviction (Fixture * f, gconstpointer data)
   }
   close (to_child[0]);
   close (to_parent[1]);
+  audio = make_audio (TASK_A, 50000);
 
   /* Until the rounds are done, or the reader failed. */
   for (round = 0; round < RACE_ROUNDS && waitpid (pid, &status,
@@ -895,6 +916,7 @@ main (int argc, char **argv)
   ADD ("max-size-refused", test_max_size_refused);
   ADD ("trim-least-recently-used", test_trim_least_recently_used);
   ADD ("trim-skips-entry-in-use", test_trim_skips_entry_in_use);
+  ADD ("busy-entry-is-a-miss", test_busy_entry_is_a_miss);
   ADD ("eviction-waits-for-reader", test_eviction_waits_for_reader);
   ADD ("read-races-eviction", test_read_races_eviction);
   ADD ("killed-writer", test_killed_writer);
