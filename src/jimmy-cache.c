@@ -57,6 +57,7 @@ struct _JimmyCacheEntry {
 };
 
 struct _JimmyCacheWriter {
+  gatomicrefcount ref_count;
   /* The audio arrives on one streaming thread, the subtitles may arrive
    * on another: the lock guards every field below. */
   GMutex lock;
@@ -622,6 +623,7 @@ jimmy_cache_writer_new (const char *cache_dir, const JimmyTask * task,
   }
 
   writer = g_new0 (JimmyCacheWriter, 1);
+  g_atomic_ref_count_init (&writer->ref_count);
   g_mutex_init (&writer->lock);
   writer->fd = -1;
   writer->dir_fd = -1;
@@ -895,11 +897,32 @@ jimmy_cache_writer_commit (JimmyCacheWriter * writer, GError ** error)
   return TRUE;
 }
 
-/* Without a commit, what was written is removed. */
+/**
+ * jimmy_cache_writer_ref:
+ *
+ * For a writer shared by the audio's and the subtitles' streaming
+ * threads: each holds a reference and drops it with
+ * jimmy_cache_writer_free().
+ *
+ * Returns: (transfer full): @writer
+ */
+JimmyCacheWriter *
+jimmy_cache_writer_ref (JimmyCacheWriter * writer)
+{
+  g_atomic_ref_count_inc (&writer->ref_count);
+  return writer;
+}
+
+/**
+ * jimmy_cache_writer_free:
+ *
+ * Drops a reference. With the last one, what was written and not
+ * committed is removed.
+ */
 void
 jimmy_cache_writer_free (JimmyCacheWriter * writer)
 {
-  if (writer == NULL)
+  if (writer == NULL || !g_atomic_ref_count_dec (&writer->ref_count))
     return;
 
   if (writer->fd >= 0)

@@ -36,6 +36,7 @@ JimmyTask *jimmy_cache_lookup (const char *cache_dir,
 JimmyCacheWriter *jimmy_cache_writer_new (const char *cache_dir,
                                           const JimmyTask *task,
                                           GError **error);
+JimmyCacheWriter *jimmy_cache_writer_ref (JimmyCacheWriter *writer);
 void jimmy_cache_writer_set_max_size (JimmyCacheWriter *writer,
                                       guint64 max_size);
 gboolean jimmy_cache_writer_append (JimmyCacheWriter *writer,

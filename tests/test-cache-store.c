@@ -331,6 +331,63 @@ test_late_subtitles (Fixture * f, gconstpointer data)
       "\"" TASK_A "\" is already complete: nothing can be added to it.");
 }
 
+static gpointer
+add_subtitles (gpointer data)
+{
+  JimmyCacheWriter *writer = data;
+  gboolean ok;
+
+  ok = jimmy_cache_writer_set_subtitles (writer, (const guint8 *) SUBTITLES,
+      strlen (SUBTITLES), NULL);
+  jimmy_cache_writer_free (writer);
+  return GINT_TO_POINTER (ok);
+}
+
+static void
+test_shared_writer (Fixture * f, gconstpointer data)
+{
+  g_autoptr (JimmyTask) task = make_task (TASK_A);
+  g_autoptr (GBytes) audio = make_audio (TASK_A, 300000);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JimmyCacheEntry) entry = NULL;
+  JimmyCacheWriter *writer;
+  GThread *thread;
+  const guint8 *bytes = g_bytes_get_data (audio, NULL);
+  gsize done;
+
+  /* The subtitles come from another thread, with their own reference,
+   * while the audio is appended. */
+  writer = jimmy_cache_writer_new (f->cache_dir, task, &error);
+  g_assert_no_error (error);
+  thread = g_thread_new ("subtitles", add_subtitles,
+      jimmy_cache_writer_ref (writer));
+  for (done = 0; done < 300000; done += 1000)
+    g_assert_true (jimmy_cache_writer_append (writer, bytes + done, 1000,
+            &error));
+  g_assert_true (GPOINTER_TO_INT (g_thread_join (thread)));
+  g_assert_true (jimmy_cache_writer_commit (writer, &error));
+  g_assert_no_error (error);
+  jimmy_cache_writer_free (writer);
+
+  entry = jimmy_cache_entry_open (f->cache_dir, TASK_A, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (entry);
+  assert_file (jimmy_cache_entry_get_audio_path (entry), bytes, 300000);
+  assert_file (jimmy_cache_entry_get_subtitle_path (entry), SUBTITLES,
+      strlen (SUBTITLES));
+
+  /* Given up by both holders: nothing is left until the last one. */
+  g_clear_pointer (&entry, jimmy_cache_entry_free);
+  g_assert_true (jimmy_cache_trim (f->cache_dir, 1, NULL, &error));
+  writer = jimmy_cache_writer_new (f->cache_dir, task, &error);
+  jimmy_cache_writer_ref (writer);
+  jimmy_cache_writer_free (writer);
+  assert_cache (f, "tmp");
+  g_assert_true (jimmy_cache_writer_append (writer, bytes, 10, &error));
+  jimmy_cache_writer_free (writer);
+  assert_cache (f, "");
+}
+
 /* Damages a stored entry with @damage, then asserts the next lookup
  * reports it with @why and deletes it. */
 static void
@@ -911,6 +968,7 @@ main (int argc, char **argv)
   ADD ("without-subtitles", test_without_subtitles);
   ADD ("not-committed", test_not_committed);
   ADD ("late-subtitles", test_late_subtitles);
+  ADD ("shared-writer", test_shared_writer);
   ADD ("damaged", test_damaged);
   ADD ("replace-existing", test_replace_existing);
   ADD ("max-size-refused", test_max_size_refused);
