@@ -23,10 +23,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "jimmy-cache.h"
+#include "jimmy-cache-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -38,16 +38,8 @@
 #include "jimmy-error.h"
 
 #define ENTRY_VERSION 2
-#define AUDIO_NAME "audio"
-#define SUBTITLES_NAME "subtitles"
-#define RECORD_NAME "record.json"
-#define TEMP_PREFIX ".tmp-"
-#define HASH_LENGTH 64
 /* The task response, escaped inside the record, and a little more. */
 #define MAX_RECORD_SIZE (4 * JIMMY_TASK_MAX_RESPONSE_SIZE)
-/* An entry that keeps changing under a reader, or temporary directories
- * that keep disappearing under a writer, give up after this many. */
-#define ATTEMPTS 3
 
 struct _JimmyCacheEntry {
   int fd;                       /* the entry's directory, share-locked */
@@ -74,146 +66,6 @@ struct _JimmyCacheWriter {
   guint64 subtitles_length;
   gboolean committed;
 };
-
-typedef enum {
-  EVICT_DONE,
-  EVICT_IN_USE,
-  EVICT_FAILED,
-} EvictResult;
-
-static void set_errno_error (GError ** error, int saved_errno,
-    const char *format, ...) G_GNUC_PRINTF (3, 4);
-
-/* "<what>: <strerror>" in the G_FILE_ERROR domain. */
-static void
-set_errno_error (GError ** error, int saved_errno, const char *format, ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-      "%s: %s", what, g_strerror (saved_errno));
-}
-
-static char *
-entry_name (const char *task_id)
-{
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, task_id, -1);
-}
-
-static gboolean
-is_hash (const char *name, gsize length)
-{
-  gsize i;
-
-  if (length != HASH_LENGTH)
-    return FALSE;
-  for (i = 0; i < length; i++)
-    if (!g_ascii_isdigit (name[i]) && (name[i] < 'a' || name[i] > 'f'))
-      return FALSE;
-  return TRUE;
-}
-
-static int
-open_directory (const char *path)
-{
-  return open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-}
-
-/* flock(2), retried when a signal interrupts it. A filesystem without
- * locks fails with something other than EWOULDBLOCK: callers go on
- * without the lock then. */
-static int
-lock_fd (int fd, int operation)
-{
-  int result;
-
-  do
-    result = flock (fd, operation);
-  while (result != 0 && errno == EINTR);
-  return result;
-}
-
-/* Whether @path still names the directory open as @fd: it may have
- * been evicted (or replaced) between the open and the lock. */
-static gboolean
-still_at (int fd, const char *path)
-{
-  struct stat opened, named;
-
-  return fstat (fd, &opened) == 0 && lstat (path, &named) == 0
-      && opened.st_dev == named.st_dev && opened.st_ino == named.st_ino;
-}
-
-/* Removes a directory of the cache's own making: files only. */
-static gboolean
-remove_tree (const char *path, GError ** error)
-{
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (path, 0, &local_error);
-  const char *name;
-
-  if (dir == NULL) {
-    if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-      return TRUE;
-    g_propagate_error (error, g_steal_pointer (&local_error));
-    return FALSE;
-  }
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *file = g_build_filename (path, name, NULL);
-
-    if (g_unlink (file) != 0 && errno != ENOENT) {
-      set_errno_error (error, errno, "Could not remove %s", file);
-      return FALSE;
-    }
-  }
-  if (g_rmdir (path) != 0 && errno != ENOENT) {
-    set_errno_error (error, errno, "Could not remove %s", path);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Removes the entry @name unless a reader holds it. It is renamed away
- * first, so that no reader ever sees it half deleted. */
-static EvictResult
-evict_entry (const char *cache_dir, const char *name, GError ** error)
-{
-  g_autofree char *path = g_build_filename (cache_dir, name, NULL);
-  g_autofree char *trash = NULL;
-  EvictResult result = EVICT_DONE;
-  int fd = open_directory (path);
-
-  if (fd < 0) {
-    if (errno == ENOENT)
-      return EVICT_DONE;
-    set_errno_error (error, errno, "Could not remove the cache entry %s",
-        path);
-    return EVICT_FAILED;
-  }
-  if (lock_fd (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
-    close (fd);
-    return EVICT_IN_USE;
-  }
-
-  /* Gone meanwhile, or already replaced by a newer entry: leave it. */
-  if (still_at (fd, path)) {
-    trash = g_strdup_printf ("%s/" TEMP_PREFIX "%s-%08x%08x", cache_dir,
-        name, g_random_int (), g_random_int ());
-    if (g_rename (path, trash) != 0) {
-      set_errno_error (error, errno, "Could not remove the cache entry %s",
-          path);
-      result = EVICT_FAILED;
-    } else if (!remove_tree (trash, error)) {
-      result = EVICT_FAILED;
-    }
-  }
-  close (fd);
-  return result;
-}
 
 /* The task as the API's own envelope, so that reading it back goes
  * through the same checks as a live response. */
@@ -337,7 +189,8 @@ static JimmyTask *
 read_entry (const char *path, const char *task_id,
     gboolean * out_has_subtitles, const char **why)
 {
-  g_autofree char *record_path = g_build_filename (path, RECORD_NAME, NULL);
+  g_autofree char *record_path = g_build_filename (path,
+      JIMMY_CACHE_RECORD_NAME, NULL);
   g_autofree char *contents = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JimmyTask) task = NULL;
@@ -362,8 +215,8 @@ read_entry (const char *path, const char *task_id,
     return NULL;
 
   *why = "incomplete or damaged";
-  if (!part_matches (path, AUDIO_NAME, audio)
-      || (subtitles != NULL && !part_matches (path, SUBTITLES_NAME,
+  if (!part_matches (path, JIMMY_CACHE_AUDIO_NAME, audio)
+      || (subtitles != NULL && !part_matches (path, JIMMY_CACHE_SUBTITLES_NAME,
               subtitles)))
     return NULL;
 
@@ -384,19 +237,19 @@ damaged_entry (const char *cache_dir, const char *name, const char *task_id,
 {
   g_autoptr (GError) evict_error = NULL;
 
-  switch (evict_entry (cache_dir, name, &evict_error)) {
-    case EVICT_DONE:
+  switch (jimmy_cache_evict (cache_dir, name, &evict_error)) {
+    case JIMMY_CACHE_EVICT_DONE:
       g_set_error (error, JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_MALFORMED,
           "The cached audio of task \"%s\" was %s; it was deleted and will "
           "be fetched again.", task_id, why);
       break;
-    case EVICT_IN_USE:
+    case JIMMY_CACHE_EVICT_IN_USE:
       g_set_error (error, JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_MALFORMED,
           "The cached audio of task \"%s\" was %s; it will be fetched again "
           "(another process still reads it, so it was not deleted yet).",
           task_id, why);
       break;
-    case EVICT_FAILED:
+    case JIMMY_CACHE_EVICT_FAILED:
       g_set_error (error, JIMMY_CLIENT_ERROR, JIMMY_CLIENT_ERROR_MALFORMED,
           "The cached audio of task \"%s\" was %s and could not be deleted "
           "(%s); it will be fetched again.", task_id, why,
@@ -412,8 +265,8 @@ open_locked (const char *path, const char *task_id, GError ** error)
 {
   guint attempt;
 
-  for (attempt = 0; attempt < ATTEMPTS; attempt++) {
-    int fd = open_directory (path);
+  for (attempt = 0; attempt < JIMMY_CACHE_ATTEMPTS; attempt++) {
+    int fd = jimmy_cache_open_directory (path);
 
     if (fd < 0) {
       int saved_errno = errno;
@@ -428,11 +281,11 @@ open_locked (const char *path, const char *task_id, GError ** error)
     /* Held exclusively, it is being evicted, or its writer has only
      * just renamed it into place: a miss, rather than a wait on another
      * process. */
-    if (lock_fd (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+    if (jimmy_cache_lock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
       close (fd);
       return -1;
     }
-    if (still_at (fd, path))
+    if (jimmy_cache_still_at (fd, path))
       return fd;
     close (fd);
   }
@@ -458,7 +311,7 @@ JimmyCacheEntry *
 jimmy_cache_entry_open (const char *cache_dir, const char *task_id,
     GError ** error)
 {
-  g_autofree char *name = entry_name (task_id);
+  g_autofree char *name = jimmy_cache_entry_name (task_id);
   g_autofree char *path = g_build_filename (cache_dir, name, NULL);
   g_autoptr (JimmyTask) task = NULL;
   JimmyCacheEntry *entry;
@@ -485,9 +338,10 @@ jimmy_cache_entry_open (const char *cache_dir, const char *task_id,
 
   entry = g_new0 (JimmyCacheEntry, 1);
   entry->fd = fd;
-  entry->audio_path = g_build_filename (path, AUDIO_NAME, NULL);
+  entry->audio_path = g_build_filename (path, JIMMY_CACHE_AUDIO_NAME, NULL);
   if (has_subtitles)
-    entry->subtitle_path = g_build_filename (path, SUBTITLES_NAME, NULL);
+    entry->subtitle_path = g_build_filename (path,
+        JIMMY_CACHE_SUBTITLES_NAME, NULL);
   entry->task = g_steal_pointer (&task);
   return entry;
 }
@@ -574,21 +428,21 @@ make_temp_dir (JimmyCacheWriter * writer, const char *cache_dir,
 {
   guint attempt;
 
-  for (attempt = 0; attempt < ATTEMPTS; attempt++) {
-    g_autofree char *template = g_strdup_printf ("%s/" TEMP_PREFIX
+  for (attempt = 0; attempt < JIMMY_CACHE_ATTEMPTS; attempt++) {
+    g_autofree char *template = g_strdup_printf ("%s/" JIMMY_CACHE_TEMP_PREFIX
         "%s-XXXXXX", cache_dir, name);
     int fd;
 
     if (g_mkdtemp_full (template, 0700) == NULL) {
-      set_errno_error (error, errno, "Could not write to the cache "
+      jimmy_cache_set_errno_error (error, errno, "Could not write to the cache "
           "directory %s", cache_dir);
       return FALSE;
     }
-    fd = open_directory (template);
+    fd = jimmy_cache_open_directory (template);
     if (fd < 0)
       continue;
-    if ((lock_fd (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK)
-        || !still_at (fd, template)) {
+    if ((jimmy_cache_lock (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+        || !jimmy_cache_still_at (fd, template)) {
       close (fd);
       continue;
     }
@@ -617,8 +471,8 @@ jimmy_cache_writer_new (const char *cache_dir, const JimmyTask * task,
   g_autofree char *name = NULL;
 
   if (g_mkdir_with_parents (cache_dir, 0700) != 0) {
-    set_errno_error (error, errno, "Could not create the cache directory %s",
-        cache_dir);
+    jimmy_cache_set_errno_error (error, errno, "Could not create the cache "
+        "directory %s", cache_dir);
     return NULL;
   }
 
@@ -627,17 +481,17 @@ jimmy_cache_writer_new (const char *cache_dir, const JimmyTask * task,
   g_mutex_init (&writer->lock);
   writer->fd = -1;
   writer->dir_fd = -1;
-  name = entry_name (task->id);
+  name = jimmy_cache_entry_name (task->id);
   writer->task_id = g_strdup (task->id);
   writer->entry_path = g_build_filename (cache_dir, name, NULL);
   if (!make_temp_dir (writer, cache_dir, name, error))
     return NULL;
 
-  writer->fd = openat (writer->dir_fd, AUDIO_NAME, O_WRONLY | O_CREAT |
-      O_EXCL | O_CLOEXEC, 0600);
+  writer->fd = openat (writer->dir_fd, JIMMY_CACHE_AUDIO_NAME,
+      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (writer->fd < 0) {
-    set_errno_error (error, errno, "Could not write to the cache directory "
-        "%s", cache_dir);
+    jimmy_cache_set_errno_error (error, errno, "Could not write to the "
+        "cache directory %s", cache_dir);
     return NULL;
   }
   writer->response = task_to_response (task);
@@ -716,7 +570,7 @@ write_part (JimmyCacheWriter * writer, const char *name, const void *data,
   saved_errno = errno;
   if (fd >= 0)
     close (fd);
-  set_errno_error (error, saved_errno, "Could not write %s/%s",
+  jimmy_cache_set_errno_error (error, saved_errno, "Could not write %s/%s",
       writer->temp_path, name);
   return FALSE;
 }
@@ -732,8 +586,8 @@ jimmy_cache_writer_append (JimmyCacheWriter * writer, const guint8 * data,
           length, error))
     return FALSE;
   if (!write_all (writer->fd, data, length)) {
-    set_errno_error (error, errno, "Could not write %s/" AUDIO_NAME,
-        writer->temp_path);
+    jimmy_cache_set_errno_error (error, errno, "Could not write %s/"
+        JIMMY_CACHE_AUDIO_NAME, writer->temp_path);
     return FALSE;
   }
   g_checksum_update (writer->checksum, data, length);
@@ -761,7 +615,7 @@ jimmy_cache_writer_set_subtitles (JimmyCacheWriter * writer,
     return FALSE;
   g_clear_pointer (&writer->subtitles_sha256, g_free);
   writer->subtitles_length = 0;
-  if (!write_part (writer, SUBTITLES_NAME, data, length, error))
+  if (!write_part (writer, JIMMY_CACHE_SUBTITLES_NAME, data, length, error))
     return FALSE;
   writer->subtitles_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
       data, length);
@@ -824,7 +678,7 @@ move_into_place (JimmyCacheWriter * writer, GError ** error)
   g_autofree char *name = g_path_get_basename (writer->entry_path);
   guint attempt;
 
-  for (attempt = 0; attempt < ATTEMPTS; attempt++) {
+  for (attempt = 0; attempt < JIMMY_CACHE_ATTEMPTS; attempt++) {
     if (g_rename (writer->temp_path, writer->entry_path) == 0) {
       /* Stored is used: the newest entry is the last one evicted. */
       if (futimens (writer->dir_fd, NULL) != 0)
@@ -833,21 +687,21 @@ move_into_place (JimmyCacheWriter * writer, GError ** error)
       return TRUE;
     }
     if (errno != ENOTEMPTY && errno != EEXIST) {
-      set_errno_error (error, errno, "Could not store %s",
+      jimmy_cache_set_errno_error (error, errno, "Could not store %s",
           writer->entry_path);
       return FALSE;
     }
-    switch (evict_entry (cache_dir, name, error)) {
-      case EVICT_DONE:
+    switch (jimmy_cache_evict (cache_dir, name, error)) {
+      case JIMMY_CACHE_EVICT_DONE:
         continue;
-      case EVICT_IN_USE:
-        remove_tree (writer->temp_path, NULL);
+      case JIMMY_CACHE_EVICT_IN_USE:
+        jimmy_cache_remove_tree (writer->temp_path, NULL);
         return TRUE;
-      case EVICT_FAILED:
+      case JIMMY_CACHE_EVICT_FAILED:
         return FALSE;
     }
   }
-  remove_tree (writer->temp_path, NULL);
+  jimmy_cache_remove_tree (writer->temp_path, NULL);
   return TRUE;
 }
 
@@ -872,19 +726,21 @@ jimmy_cache_writer_commit (JimmyCacheWriter * writer, GError ** error)
   if (fsync (fd) != 0) {
     saved_errno = errno;
     close (fd);
-    set_errno_error (error, saved_errno, "Could not store %s",
+    jimmy_cache_set_errno_error (error, saved_errno, "Could not store %s",
         writer->entry_path);
     return FALSE;
   }
   if (close (fd) != 0) {
-    set_errno_error (error, errno, "Could not store %s", writer->entry_path);
+    jimmy_cache_set_errno_error (error, errno, "Could not store %s",
+        writer->entry_path);
     return FALSE;
   }
 
   record = make_record (writer);
   if (!check_fits (writer, writer->length + writer->subtitles_length +
           strlen (record), error)
-      || !write_part (writer, RECORD_NAME, record, strlen (record), error))
+      || !write_part (writer, JIMMY_CACHE_RECORD_NAME, record,
+          strlen (record), error))
     return FALSE;
   /* The names inside are durable before the entry appears. */
   fsync (writer->dir_fd);
@@ -929,7 +785,7 @@ jimmy_cache_writer_free (JimmyCacheWriter * writer)
     close (writer->fd);
   /* Still holding the lock: no cleaner is in the way. */
   if (!writer->committed && writer->temp_path != NULL)
-    remove_tree (writer->temp_path, NULL);
+    jimmy_cache_remove_tree (writer->temp_path, NULL);
   if (writer->dir_fd >= 0)
     close (writer->dir_fd);
   g_free (writer->task_id);
@@ -943,267 +799,3 @@ jimmy_cache_writer_free (JimmyCacheWriter * writer)
   g_free (writer);
 }
 
-/* ---------------------------------------------------------------------- */
-/* Eviction and leftovers */
-
-typedef struct {
-  char *name;                   /* (owned) */
-  struct timespec used;
-  guint64 size;
-} EntryInfo;
-
-static void
-entry_info_clear (EntryInfo * info)
-{
-  g_free (info->name);
-}
-
-static guint64
-entry_size (const char *path)
-{
-  static const char *const parts[] = {
-    AUDIO_NAME, SUBTITLES_NAME, RECORD_NAME, NULL
-  };
-  guint64 size = 0;
-  guint i;
-
-  for (i = 0; parts[i] != NULL; i++) {
-    g_autofree char *file = g_build_filename (path, parts[i], NULL);
-    struct stat st;
-
-    if (lstat (file, &st) == 0)
-      size += st.st_size;
-  }
-  return size;
-}
-
-static gint
-compare_use (gconstpointer a, gconstpointer b)
-{
-  const EntryInfo *x = a, *y = b;
-
-  if (x->used.tv_sec != y->used.tv_sec)
-    return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
-  if (x->used.tv_nsec != y->used.tv_nsec)
-    return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
-  return strcmp (x->name, y->name);
-}
-
-/* The entries of @cache_dir, least recently used first. */
-static GArray *
-list_entries (const char *cache_dir, guint64 * out_total, GError ** error)
-{
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (cache_dir, 0, &local_error);
-  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (EntryInfo));
-  const char *name;
-
-  g_array_set_clear_func (entries, (GDestroyNotify) entry_info_clear);
-  *out_total = 0;
-  if (dir == NULL) {
-    if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-      return g_steal_pointer (&entries);
-    g_propagate_error (error, g_steal_pointer (&local_error));
-    return NULL;
-  }
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *path = g_build_filename (cache_dir, name, NULL);
-    EntryInfo info;
-    struct stat st;
-
-    if (!is_hash (name, strlen (name)) || lstat (path, &st) != 0
-        || !S_ISDIR (st.st_mode))
-      continue;
-    info.name = g_strdup (name);
-    info.used = st.st_mtim;
-    info.size = entry_size (path);
-    *out_total += info.size;
-    g_array_append_val (entries, info);
-  }
-  g_array_sort (entries, compare_use);
-  return g_steal_pointer (&entries);
-}
-
-/**
- * jimmy_cache_trim:
- * @max_size: in bytes; 0 for no limit (nothing is done)
- * @keep_task_id: (nullable): an entry never to evict (the one just
- *   stored)
- *
- * Evicts the least recently used entries until the entries' files add up
- * to @max_size or less. Entries another process is reading are skipped,
- * so the cache may stay above its size until they are released.
- *
- * Returns: %FALSE with a #GFileError when the directory could not be read
- * or an entry could not be removed; the others are still evicted.
- */
-gboolean
-jimmy_cache_trim (const char *cache_dir, guint64 max_size,
-    const char *keep_task_id, GError ** error)
-{
-  g_autofree char *keep = NULL;
-  g_autoptr (GArray) entries = NULL;
-  g_autoptr (GError) first_error = NULL;
-  guint64 total = 0;
-  guint i;
-
-  if (max_size == 0)
-    return TRUE;
-  entries = list_entries (cache_dir, &total, error);
-  if (entries == NULL)
-    return FALSE;
-  if (keep_task_id != NULL)
-    keep = entry_name (keep_task_id);
-
-  for (i = 0; i < entries->len && total > max_size; i++) {
-    EntryInfo *info = &g_array_index (entries, EntryInfo, i);
-
-    if (g_strcmp0 (info->name, keep) == 0)
-      continue;
-    if (evict_entry (cache_dir, info->name,
-            first_error == NULL ? &first_error : NULL) == EVICT_DONE)
-      total -= info->size;
-  }
-
-  if (first_error != NULL) {
-    g_propagate_prefixed_error (error, g_steal_pointer (&first_error),
-        "The cache %s could not be brought under its maximum size: ",
-        cache_dir);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* The newest modification time of a temporary directory and its files:
- * a live writer's audio file changes as the download goes on. */
-static gint64
-newest_change (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  struct stat st;
-  gint64 newest = 0;
-
-  if (lstat (path, &st) == 0)
-    newest = st.st_mtime;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *file = g_build_filename (path, name, NULL);
-
-    if (lstat (file, &st) == 0)
-      newest = MAX (newest, (gint64) st.st_mtime);
-  }
-  return newest;
-}
-
-/* Whether the temporary directory @path was left by a process that is
- * gone: nobody holds its lock, or it has not changed for an hour. */
-static gboolean
-remove_if_abandoned (const char *path, gint64 now, gboolean * out_removed,
-    GError ** error)
-{
-  gboolean abandoned, ok = TRUE;
-  int fd = open_directory (path);
-
-  *out_removed = FALSE;
-  if (fd < 0)
-    return TRUE;
-  abandoned = newest_change (path) + JIMMY_CACHE_LEFTOVER_AGE_S < now;
-  /* EWOULDBLOCK is a live writer; other failures (a filesystem without
-   * locks) leave only the age to go by. */
-  if (!abandoned && lock_fd (fd, LOCK_EX | LOCK_NB) == 0)
-    abandoned = TRUE;
-  if (abandoned) {
-    ok = remove_tree (path, error);
-    *out_removed = ok;
-  }
-  close (fd);
-  return ok;
-}
-
-/* Files of the cache's first format, `<hash>.audio` and `<hash>.json`
- * beside each other, and their temporary files. */
-static gboolean
-is_old_format (const char *name, gboolean * out_temporary)
-{
-  const char *suffix = name + HASH_LENGTH;
-
-  if (strlen (name) <= HASH_LENGTH || !is_hash (name, HASH_LENGTH))
-    return FALSE;
-  *out_temporary = g_str_has_prefix (suffix, ".audio.")
-      || g_str_has_prefix (suffix, ".json.");
-  return *out_temporary || strcmp (suffix, ".audio") == 0
-      || strcmp (suffix, ".json") == 0;
-}
-
-static gboolean
-remove_old_format (const char *path, gboolean temporary, gint64 now,
-    gboolean * out_removed, GError ** error)
-{
-  struct stat st;
-
-  *out_removed = FALSE;
-  if (lstat (path, &st) != 0 || !S_ISREG (st.st_mode)
-      || (temporary && st.st_mtime + JIMMY_CACHE_LEFTOVER_AGE_S >= now))
-    return TRUE;
-  if (g_unlink (path) != 0 && errno != ENOENT) {
-    set_errno_error (error, errno, "Could not remove %s", path);
-    return FALSE;
-  }
-  *out_removed = TRUE;
-  return TRUE;
-}
-
-/**
- * jimmy_cache_remove_leftovers:
- * @out_removed: (out) (optional): how many leftovers were removed
- *
- * Removes what killed processes left in @cache_dir: temporary entries no
- * live writer holds, or that have not changed for
- * %JIMMY_CACHE_LEFTOVER_AGE_S; and the files of the cache's first
- * format (`<hash>.audio`, `<hash>.json`), which nothing reads any more.
- * jimmy_cache_entry_open() calls it.
- *
- * Returns: %FALSE with a #GFileError when the directory could not be read
- * or a leftover could not be removed; the others are still removed. A
- * missing directory has no leftovers.
- */
-gboolean
-jimmy_cache_remove_leftovers (const char *cache_dir, guint * out_removed,
-    GError ** error)
-{
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GError) first_error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (cache_dir, 0, &local_error);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  guint removed = 0;
-  const char *name;
-
-  if (out_removed != NULL)
-    *out_removed = 0;
-  if (dir == NULL) {
-    if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-      return TRUE;
-    g_propagate_error (error, g_steal_pointer (&local_error));
-    return FALSE;
-  }
-
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *path = g_build_filename (cache_dir, name, NULL);
-    GError **problem = first_error == NULL ? &first_error : NULL;
-    gboolean temporary = FALSE, gone = FALSE;
-
-    if (g_str_has_prefix (name, TEMP_PREFIX))
-      remove_if_abandoned (path, now, &gone, problem);
-    else if (is_old_format (name, &temporary))
-      remove_old_format (path, temporary, now, &gone, problem);
-    removed += gone ? 1 : 0;
-  }
-
-  if (out_removed != NULL)
-    *out_removed = removed;
-  if (first_error != NULL) {
-    g_propagate_error (error, g_steal_pointer (&first_error));
-    return FALSE;
-  }
-  return TRUE;
-}
