@@ -12,7 +12,8 @@
  * Processes may share a directory; flock(2) on the directories keeps
  * them apart. A reader holds a shared lock on an entry for as long as it
  * uses it, and an evicter takes an exclusive one without waiting, or
- * skips the entry. A writer holds an exclusive lock on its temporary
+ * skips the entry; a reader does not wait either (an entry held
+ * exclusively is a miss). A writer holds an exclusive lock on its temporary
  * directory until the rename: that is how the next process to open the
  * cache tells a live writer's files from a killed one's.
  *
