@@ -22,6 +22,7 @@
 #include "jimmy-api.h"
 #include "jimmy-backoff.h"
 #include "jimmy-error.h"
+#include "jimmy-proxy.h"
 #include "jimmy-request.h"
 #include "jimmy-scheduler.h"
 #include "jimmy-session-pool.h"
@@ -343,6 +344,11 @@ job_new (JimmyWorker * worker, const char *key,
   api_uri = jimmy_api_parse_api_url (options->api_url, error);
   if (api_uri == NULL)
     return NULL;
+  /* Never hand GIO a proxy it would refuse with CRITICALs. */
+  if (!jimmy_proxy_validate (options->proxy, error)) {
+    g_prefix_error (error, "Task \"%s\": ", options->task_id);
+    return NULL;
+  }
   task_uri = jimmy_api_build_task_uri (api_uri, options->task_id, error);
   if (task_uri == NULL)
     return NULL;

@@ -33,7 +33,10 @@ remove_dir (const char *path)
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
     g_autofree char *file = g_build_filename (path, name, NULL);
-    g_unlink (file);
+    if (g_file_test (file, G_FILE_TEST_IS_DIR))
+      remove_dir (file);
+    else
+      g_unlink (file);
   }
   g_rmdir (path);
 }
@@ -52,31 +55,42 @@ compare_names (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char **) a, *(const char **) b);
 }
 
-/* Names in the cache directory, sorted, joined by spaces. */
+static void
+add_names (GPtrArray * names, const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *file = g_build_filename (path, name, NULL);
+    if (g_file_test (file, G_FILE_TEST_IS_DIR))
+      add_names (names, file);
+    else
+      g_ptr_array_add (names, g_str_has_suffix (name, ".json") ?
+          g_strdup ("record") : g_strdup (name));
+  }
+}
+
+/* Names in the cache directory and its entries' directories, sorted,
+ * joined by spaces. */
 static char *
 list_cache (CacheFixture * f)
 {
-  g_autoptr (GDir) dir = g_dir_open (f->cache_dir, 0, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
 
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_str_has_suffix (name, ".audio") ? g_strdup
-        ("audio") : g_str_has_suffix (name, ".json") ? g_strdup ("record") :
-        g_strdup (name));
+  add_names (names, f->cache_dir);
   g_ptr_array_sort (names, compare_names);
   g_ptr_array_add (names, NULL);
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
 static char *
-entry_file (CacheFixture * f, const char *suffix)
+entry_file (CacheFixture * f, const char *name)
 {
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
       TEST_TASK_ID, -1);
-  g_autofree char *name = g_strconcat (hash, suffix, NULL);
 
-  return g_build_filename (f->cache_dir, name, NULL);
+  return g_build_filename (f->cache_dir, hash, name, NULL);
 }
 
 /* Plays the task once with decode=false; returns the bytes it gave. */
@@ -151,7 +165,7 @@ damage_and_replay (CacheFixture * f, gboolean truncate)
   g_autoptr (GBytes) first = NULL;
   g_autoptr (GBytes) again = NULL;
   g_autoptr (GBytes) third = NULL;
-  g_autofree char *audio = entry_file (f, ".audio");
+  g_autofree char *audio = entry_file (f, "audio");
   g_autofree char *contents = NULL;
   gsize length;
 
@@ -196,7 +210,7 @@ test_record_without_audio_refetched (CacheFixture * f, gconstpointer data)
 {
   g_autoptr (GBytes) first = NULL;
   g_autoptr (GBytes) again = NULL;
-  g_autofree char *audio = entry_file (f, ".audio");
+  g_autofree char *audio = entry_file (f, "audio");
 
   first = play (f);
   g_assert_cmpint (g_unlink (audio), ==, 0);
