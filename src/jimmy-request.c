@@ -8,6 +8,23 @@
  *
  * Runs on the poller thread: the session belongs to it.
  *
+ * Cancelling: libsoup never sees the caller's cancellable. libsoup 3.4.0
+ * to 3.6.5 finish a message twice (3.6.0 to 3.6.5 then free it under
+ * soup_session_send_finish(); fixed in 3.6.6, commit 794e089a) when the
+ * cancellable given to soup_session_send_async() is cancelled after the
+ * response headers were read but before libsoup's completion of that read
+ * has run: GTask turns the read's success into G_IO_ERROR_CANCELLED while
+ * the body is still unread, and run_until_read_done() finishes the
+ * message, which soup_message_io_finished() had just finished too. That
+ * completion is deferred to an idle source at the send's I/O priority
+ * when the headers came at once. So libsoup gets a cancellable of its
+ * own, cancelled only on the session's thread by a source at a lower
+ * priority: GLib never dispatches it while a source of higher priority is
+ * ready, so it lands before the headers (the read fails and finishes the
+ * message once) or after the send returned (the body read fails), never
+ * in between. It costs one GCancellableSource per poll; every libsoup
+ * version takes this path.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "jimmy-request.h"
@@ -20,6 +37,12 @@
 #include "jimmy-text.h"
 
 #define READ_CHUNK_SIZE 16384
+
+/* libsoup's I/O and the completions it defers run at SEND_PRIORITY; the
+ * cancellation it is given must come at a lower one (see above). */
+#define SEND_PRIORITY G_PRIORITY_DEFAULT
+#define CANCEL_PRIORITY G_PRIORITY_LOW
+G_STATIC_ASSERT (CANCEL_PRIORITY > SEND_PRIORITY);
 
 typedef struct {
   SoupSession *session;         /* (owned) */
@@ -34,7 +57,18 @@ typedef struct {
   GByteArray *body;             /* (owned) (nullable) read so far */
   goffset content_length;       /* announced by the response, or -1 */
   gboolean body_too_large;
+  GCancellable *soup_cancellable;       /* (owned) the only one libsoup sees */
+  GSource *cancel_watch;        /* (owned) (nullable) on the caller's one */
 } RequestData;
+
+static void
+stop_watching_cancellable (RequestData * data)
+{
+  if (data->cancel_watch == NULL)
+    return;
+  g_source_destroy (data->cancel_watch);
+  g_clear_pointer (&data->cancel_watch, g_source_unref);
+}
 
 static void
 request_data_free (RequestData * data)
@@ -47,6 +81,8 @@ request_data_free (RequestData * data)
   g_clear_object (&data->msg);
   g_clear_object (&data->stream);
   g_clear_pointer (&data->body, g_byte_array_unref);
+  stop_watching_cancellable (data);
+  g_clear_object (&data->soup_cancellable);
   g_free (data);
 }
 
@@ -84,8 +120,17 @@ origin_of (GUri * uri)
 static void
 finish (GTask * task, JimmyRequestOutcome * outcome)
 {
+  stop_watching_cancellable (g_task_get_task_data (task));
   g_task_return_pointer (task, outcome,
       (GDestroyNotify) jimmy_request_outcome_free);
+  g_object_unref (task);
+}
+
+static void
+finish_cancelled (GTask * task, const GError * error)
+{
+  stop_watching_cancellable (g_task_get_task_data (task));
+  g_task_return_error (task, g_error_copy (error));
   g_object_unref (task);
 }
 
@@ -326,8 +371,7 @@ static void
 finish_with_error (GTask * task, GError * error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-    g_task_return_error (task, g_error_copy (error));
-    g_object_unref (task);
+    finish_cancelled (task, error);
     return;
   }
   finish (task, judge_transport_error (g_task_get_task_data (task), error));
@@ -342,7 +386,7 @@ read_next_chunk (GTask * task)
   RequestData *data = g_task_get_task_data (task);
 
   g_input_stream_read_bytes_async (data->stream, READ_CHUNK_SIZE,
-      G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_body_read, task);
+      SEND_PRIORITY, data->soup_cancellable, on_body_read, task);
 }
 
 static void
@@ -474,8 +518,35 @@ send_current_uri (GTask * task)
     g_signal_connect (data->msg, "accept-certificate",
         G_CALLBACK (accept_any_certificate), NULL);
 
-  soup_session_send_async (data->session, data->msg, G_PRIORITY_DEFAULT,
-      g_task_get_cancellable (task), on_sent, task);
+  soup_session_send_async (data->session, data->msg, SEND_PRIORITY,
+      data->soup_cancellable, on_sent, task);
+}
+
+/* Runs on the session's thread at CANCEL_PRIORITY, whichever thread
+ * cancelled. */
+static gboolean
+on_caller_cancelled (GCancellable * cancellable, gpointer user_data)
+{
+  RequestData *data = user_data;
+
+  stop_watching_cancellable (data);
+  g_cancellable_cancel (data->soup_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_cancellable (GTask * task)
+{
+  RequestData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (cancellable == NULL)
+    return;
+  data->cancel_watch = g_cancellable_source_new (cancellable);
+  g_source_set_priority (data->cancel_watch, CANCEL_PRIORITY);
+  g_source_set_callback (data->cancel_watch, G_SOURCE_FUNC
+      (on_caller_cancelled), data, NULL);
+  g_source_attach (data->cancel_watch, g_task_get_context (task));
 }
 
 /**
@@ -505,11 +576,17 @@ jimmy_request_send_async (SoupSession * session, GUri * api_uri,
   if (api_key != NULL && *api_key != '\0')
     data->authorization = g_strconcat ("Bearer ", api_key, NULL);
   data->ssl_strict = ssl_strict;
+  data->soup_cancellable = g_cancellable_new ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, jimmy_request_send_async);
   g_task_set_task_data (task, g_steal_pointer (&data),
       (GDestroyNotify) request_data_free);
+  if (g_task_return_error_if_cancelled (task)) {
+    g_object_unref (task);
+    return;
+  }
+  watch_cancellable (task);
   send_current_uri (task);
 }
 

@@ -291,17 +291,22 @@ read_hex4 (const char *s, gsize available, guint *out_value)
   return TRUE;
 }
 
-/* Checks the \u escape at @i (the backslash), if it is one. JSON wants
- * exactly 4 hex digits; json-glib 1.6 takes fewer ("\udc0" is U+DC00),
- * takes any surrogate followed by a \u escape for a pair, and leaks its
- * string buffer when the two are not a high and a low surrogate
- * ("malformed surrogate pair"). So such escapes never reach it. */
+/* Checks the escape at @i (the backslash) and sets *out_last to the
+ * offset of its last byte. JSON wants exactly 4 hex digits after \u, and
+ * a UTF-16 surrogate only as a high one followed by a low one. json-glib
+ * 1.6 takes fewer digits ("\udc0" is U+DC00), turns a lone surrogate into
+ * bytes that are not UTF-8, and leaks its string buffer when a surrogate
+ * is followed by a \u escape that does not complete a pair; json-glib
+ * 1.10 refuses lone surrogates with a message of its own. So such escapes
+ * never reach json-glib, and every json-glib gives the same error. */
 static gboolean
-check_unicode_escape (const char *body, gsize length, gsize i,
+check_escape (const char *body, gsize length, gsize i, gsize *out_last,
     GError **error)
 {
   guint first, second;
 
+  /* Whatever is escaped, it cannot end the string. */
+  *out_last = i + 1;
   if (body[i + 1] != 'u')
     return TRUE;
 
@@ -310,26 +315,29 @@ check_unicode_escape (const char *body, gsize length, gsize i,
         "without 4 hex digits at byte %" G_GSIZE_FORMAT ".", i);
   }
 
+  *out_last = i + 5;
   if (first < 0xd800 || first > 0xdfff)
     return TRUE;
 
-  /* A lone surrogate is caught after parsing, as invalid UTF-8. */
-  if (length - i < 8 || body[i + 6] != '\\' || body[i + 7] != 'u')
+  if (first <= 0xdbff && length - i >= 12 && body[i + 6] == '\\'
+      && body[i + 7] == 'u'
+      && read_hex4 (body + i + 8, length - i - 8, &second)
+      && second >= 0xdc00 && second <= 0xdfff) {
+    *out_last = i + 11;
     return TRUE;
+  }
 
-  if (first <= 0xdbff && read_hex4 (body + i + 8, length - i - 8, &second)
-      && second >= 0xdc00 && second <= 0xdfff)
-    return TRUE;
-
-  return set_malformed (error, "The response holds a broken UTF-16 "
-      "surrogate pair (\\u%04x followed by another \\u escape) at byte %"
-      G_GSIZE_FORMAT ".", first, i);
+  return set_malformed (error, "The response holds \\u%04x at byte %"
+      G_GSIZE_FORMAT ", half of a UTF-16 surrogate pair without the other "
+      "half, so one of its strings is not text; " CHECK_API_URL ".", first,
+      i);
 }
 
 /* A cheap pass over the raw bytes that refuses what json-glib 1.6 would
  * choke on or misread: nesting deeper than JIMMY_TASK_MAX_JSON_DEPTH (its
  * parser recurses per level, so 100000 levels overflow the stack),
- * integers beyond 64 bits, "\u0000" (it silently cuts the string), and a
+ * integers beyond 64 bits, "\u0000" (it silently cuts the string), \u
+ * escapes that are not whole characters (see check_escape()), and a
  * second object or array after the first value, even a scalar one (it
  * silently ignores the second value, and leaks it: "0{…}" cost json-glib
  * 1.6 the whole object).
@@ -357,10 +365,8 @@ check_json_text (const char *body, gsize length, GError **error)
               "a \\u0000 escape at byte %" G_GSIZE_FORMAT ", which no field "
               "of the API may contain.", i);
         }
-        if (!check_unicode_escape (body, length, i, error))
+        if (!check_escape (body, length, i, &i, error))
           return FALSE;
-        /* Whatever is escaped, it cannot end the string. */
-        i++;
       } else if (c == '"') {
         in_string = FALSE;
         /* A top-level scalar is a whole value too. */
@@ -541,12 +547,13 @@ get_optional_string_member (JsonObject *object, const char *member,
   if (!node_holds (node, G_TYPE_STRING))
     return set_wrong_type (error, where, member, node, "a string");
 
-  /* json-glib turns a lone surrogate escape such as "\ud83d" into bytes
-   * that are not UTF-8, and JimmyTask promises UTF-8. */
+  /* JimmyTask promises UTF-8. check_escape() already refused the lone
+   * surrogates json-glib 1.6 would turn into other bytes; this does not
+   * rely on it. */
   value = json_node_get_string (node);
   if (!g_utf8_validate (value, -1, NULL)) {
-    return set_malformed (error, "%s: \"%s\" is not valid UTF-8 (it holds "
-        "a lone surrogate escape).", where, member);
+    return set_malformed (error, "%s: \"%s\" is not valid UTF-8.", where,
+        member);
   }
 
   *out_value = g_strdup (value);

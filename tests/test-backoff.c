@@ -218,10 +218,69 @@ test_retry_after_date_past (Fixture *fixture, gconstpointer test_data)
   assert_retry_after (fixture, "Thu, 01 Jan 1970 00:00:00 GMT", 0);
 }
 
+/* One rule on every libsoup (3.6.5-3 refuses the year 9999, 3.2 takes
+ * it): a date later than the cap asks for the cap, up to the last second
+ * GDateTime holds. */
 static void
 test_retry_after_date_far (Fixture *fixture, gconstpointer test_data)
 {
   assert_retry_after (fixture, "Fri, 31 Dec 9999 23:59:59 GMT",
+      MAX_RETRY_AFTER_US);
+  assert_retry_after (fixture, "Fri Dec 31 23:59:59 9999",
+      MAX_RETRY_AFTER_US);
+  /* A day after the RFC's date, and one second more. */
+  assert_retry_after (fixture, "Mon, 07 Nov 1994 08:49:37 GMT",
+      MAX_RETRY_AFTER_US);
+  assert_retry_after (fixture, "Mon, 07 Nov 1994 08:49:36 GMT",
+      MAX_RETRY_AFTER_US - S);
+}
+
+/* Not a date: the header is ignored, whatever libsoup would say. */
+static void
+test_retry_after_date_refused (Fixture *fixture, gconstpointer test_data)
+{
+  const char *values[] = {
+    /* Five-digit year, and year 0. */
+    "Sat, 01 Jan 10000 00:00:00 GMT", "Sat, 01 Jan 0000 00:00:00 GMT",
+    /* Days, hours and seconds that do not exist. */
+    "Wed, 31 Nov 1994 08:49:37 GMT", "Tue, 29 Feb 2022 08:49:37 GMT",
+    "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:60:00 GMT",
+    "Sun, 06 Nov 1994 08:49:60 GMT", "Sun, 00 Nov 1994 08:49:37 GMT",
+    /* Not GMT, or not quite the grammar. */
+    "Sun, 06 Nov 1994 08:49:37 +0000", "Sun, 06 Nov 1994 08:49:37 UTC",
+    "Sun, 06 Nov 1994 08:49:37", "Sun, 6 Nov 1994 08:49:37 GMT",
+    "Sun, 06 Nov 94 08:49:37 GMT", "Sun, 06 Nov 1994 8:49:37 GMT",
+    "Sun, 06 Nov 1994 08:49:37 GMT x", "Sun,06 Nov 1994 08:49:37 GMT",
+    "Sunday, 06-Nov-1994 08:49:37 GMT", "Sun Nov 6 08:49:37 1994",
+    "Son, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Noc 1994 08:49:37 GMT",
+    "Sun",
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (values); i++)
+    assert_retry_after_refused (fixture, values[i]);
+}
+
+/* Names in any case; the day name need not match the date. */
+static void
+test_retry_after_date_lenient (Fixture *fixture, gconstpointer test_data)
+{
+  assert_retry_after (fixture, "sun, 06 nov 1994 08:51:37 gmt", 120 * S);
+  assert_retry_after (fixture, "Mon, 06 Nov 1994 08:51:37 GMT", 120 * S);
+  assert_retry_after (fixture, "Sun Nov 06 08:51:37 1994", 120 * S);
+}
+
+/* RFC 9110: a two-digit year more than 50 years ahead is in the past. */
+static void
+test_retry_after_date_two_digit_year (Fixture *fixture,
+    gconstpointer test_data)
+{
+  /* 2044 is 50 years after 1994, so still ahead; 2045 is not. */
+  assert_retry_after (fixture, "Sunday, 06-Nov-44 08:49:37 GMT",
+      MAX_RETRY_AFTER_US);
+  assert_retry_after (fixture, "Monday, 06-Nov-45 08:49:37 GMT", 0);
+  assert_retry_after (fixture, "Sunday, 06-Nov-94 08:49:38 GMT", 1 * S);
+  assert_retry_after (fixture, "Sunday, 06-Nov-00 08:49:37 GMT",
       MAX_RETRY_AFTER_US);
 }
 
@@ -272,6 +331,12 @@ main (int argc, char **argv)
       test_retry_after_date_past);
   ADD_FIXTURE_TEST ("/backoff/retry-after/date-far",
       test_retry_after_date_far);
+  ADD_FIXTURE_TEST ("/backoff/retry-after/date-refused",
+      test_retry_after_date_refused);
+  ADD_FIXTURE_TEST ("/backoff/retry-after/date-lenient",
+      test_retry_after_date_lenient);
+  ADD_FIXTURE_TEST ("/backoff/retry-after/date-two-digit-year",
+      test_retry_after_date_two_digit_year);
   g_test_add_func ("/backoff/retry-after/date-now",
       test_retry_after_date_now);
 
