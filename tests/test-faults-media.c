@@ -558,6 +558,29 @@ test_expiry_twice (MediaFixture * mf, gconstpointer data)
   g_assert_cmpuint (sunk_size (mf), >, 0);
 }
 
+/* The element's test hook: the factory of the source a resume makes. */
+#define TEST_RESUME_FACTORY "gst-jimmy-test-resume-factory"
+
+/* The resumed source cannot be made (a test hook names a factory that
+ * does not exist): the refused source is out of the bin before that, so
+ * the error is the missing element's, and the stop touches nothing freed
+ * (it used to: the element kept pointing at the removed source). */
+static void
+test_expiry_resume_fails (MediaFixture * mf, gconstpointer data)
+{
+  ElementFixture *f = &mf->base;
+
+  set_expiry (f, 0, 1);
+  prepare (mf, NULL);
+  g_object_set_data_full (G_OBJECT (f->src), TEST_RESUME_FACTORY,
+      g_strdup ("jimmytestnosuchsrc"), g_free);
+  element_fixture_run_to_error (f, GST_CORE_ERROR,
+      GST_CORE_ERROR_MISSING_PLUGIN, "\"jimmytestnosuchsrc\" is missing");
+  g_assert_cmpuint (count_polls (f), ==, 2);
+  g_assert_cmpuint (count_media (f), ==, 1);
+  g_assert_cmpuint (sunk_size (mf), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -581,6 +604,7 @@ main (int argc, char **argv)
   ADD ("expiry-at-start", test_expiry_at_start);
   ADD ("expiry-mid-stream", test_expiry_mid_stream);
   ADD ("expiry-twice", test_expiry_twice);
+  ADD ("expiry-resume-fails", test_expiry_resume_fails);
 
   return g_test_run ();
 }
