@@ -791,7 +791,11 @@ explain_chain_error (GstJimmyRun * run, GstElement * element,
 {
   GstJimmyChildError explained = { 0, };
   g_autoptr (GstPad) srcpad = gst_element_get_static_pad (element, "src");
-  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (srcpad);
+  g_autoptr (GstPad) target =
+      gst_ghost_pad_get_target (GST_GHOST_PAD_CAST (srcpad));
+  /* What was offered downstream, even if refused (a sticky event). */
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (target != NULL ?
+      target : srcpad);
   JimmyPollFailure failure = { 0, };
 
   gst_jimmy_child_error_explain (message, task_id_of (run),
