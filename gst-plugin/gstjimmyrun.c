@@ -20,12 +20,9 @@
 #include "config.h"
 #endif
 
-#include <gst/pbutils/missing-plugins.h>
-
-#include "gstjimmyrun.h"
+#include "gstjimmyrun-private.h"
 #include "gstjimmyaudiochain.h"
 #include "gstjimmycachetap.h"
-#include "gstjimmychilderrors.h"
 #include "gstjimmychildren.h"
 #include "gstjimmyelements.h"
 #include "gstjimmyinbox.h"
@@ -35,16 +32,6 @@
 #include "jimmy-cache.h"
 
 #define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
-
-typedef enum
-{
-  RUN_WAITING,                  /* polling the task, or reading the cache */
-  RUN_BUILDING,                 /* completed: chains built, no audio yet */
-  RUN_PLAYING,                  /* audio on the src pad, preroll done */
-  RUN_RECOVERING,               /* audioUrl refused: re-polling, resuming */
-  RUN_FAILED,                   /* one error posted; the rest is dropped */
-  RUN_STOPPED,                  /* PAUSED→READY came; callbacks are late */
-} RunState;
 
 /* What the poller thread learnt, for the async pool. */
 typedef enum
@@ -62,35 +49,6 @@ typedef struct
   GError *error;                /* (owned) (nullable) */
   JimmyPollFailure failure;
 } Event;
-
-struct _GstJimmyRun
-{
-  /* Set at creation, read-only after. */
-  GstJimmyRunSettings *settings;        /* (owned) */
-  GstJimmyRunCallbacks callbacks;
-  JimmyPoller *poller;          /* (owned) */
-  GstJimmyTagInjector *tag_injector;    /* (unowned) the element's */
-  GstJimmyInbox *inbox;         /* (owned) Event, poller → async pool */
-
-  /* `lock` guards everything below. Never held while posting, changing
-   * states, adding or removing children or pads, or calling callbacks;
-   * taken after the element's state lock, before a chain's lock. */
-  GMutex lock;
-  RunState state;
-  GstElement *element;          /* (owned) until stopped */
-  GCancellable *cancellable;    /* (owned) (nullable) the waits' */
-  gboolean async_pending;       /* async-start posted, not async-done */
-  gboolean progress_open;       /* progress START posted, no end yet */
-  gboolean audio_started;       /* a RECOVERING run goes back to PLAYING */
-  gboolean refreshed;           /* the one refresh of audioUrl was used */
-  gboolean subtitle_warned;     /* the subtitles' failure was reported */
-  JimmyTask *task;              /* (owned) (nullable) once completed */
-  gchar *cached_audio;          /* (owned) (nullable) the entry it plays */
-  GstJimmyAudioChain *audio;    /* (owned) (nullable) */
-  GstJimmySourceWatch *watch;   /* (owned) (nullable) on a network source */
-  GstJimmyCacheTap *cache_tap;  /* (owned) (nullable) */
-  GstJimmySubtitleChain *subtitles;     /* (owned) (nullable) */
-};
 
 void
 gst_jimmy_run_settings_free (GstJimmyRunSettings * settings)
@@ -166,136 +124,6 @@ gst_jimmy_run_unref (GstJimmyRun * run)
   g_atomic_rc_box_release_full (run, (GDestroyNotify) run_clear);
 }
 
-static const gchar *
-task_id_of (GstJimmyRun * run)
-{
-  return run->settings->options->task_id;
-}
-
-/* Returns: (transfer full) (nullable): the element, unless stopped */
-static GstElement *
-dup_element (GstJimmyRun * run)
-{
-  GstElement *element = NULL;
-
-  g_mutex_lock (&run->lock);
-  if (run->state != RUN_STOPPED)
-    element = gst_object_ref (run->element);
-  g_mutex_unlock (&run->lock);
-  return element;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Preroll and progress: the bin is ASYNC from READY→PAUSED until audio
- * flows; progress as rtspsrc posts it: START, CONTINUE on every status,
- * then exactly one of COMPLETE, ERROR or CANCELED. */
-
-#define PROGRESS_CODE "task"
-
-void
-gst_jimmy_run_start_preroll (GstJimmyRun * run)
-{
-  g_mutex_lock (&run->lock);
-  run->async_pending = TRUE;
-  g_mutex_unlock (&run->lock);
-  run->callbacks.bin_message (run->element,
-      gst_message_new_async_start (GST_OBJECT_CAST (run->element)));
-}
-
-static void
-preroll_done (GstJimmyRun * run, GstElement * element)
-{
-  gboolean pending;
-
-  g_mutex_lock (&run->lock);
-  pending = run->async_pending;
-  run->async_pending = FALSE;
-  g_mutex_unlock (&run->lock);
-  if (pending)
-    run->callbacks.bin_message (element,
-        gst_message_new_async_done (GST_OBJECT_CAST (element),
-            GST_CLOCK_TIME_NONE));
-}
-
-static void
-post_progress (GstElement * element, GstProgressType type,
-    const gchar * text)
-{
-  gst_element_post_message (element,
-      gst_message_new_progress (GST_OBJECT_CAST (element), type,
-          PROGRESS_CODE, text));
-}
-
-/* Posts @type unless the progress already ended. */
-static void
-end_progress (GstJimmyRun * run, GstElement * element, GstProgressType type,
-    const gchar * text)
-{
-  gboolean open;
-
-  g_mutex_lock (&run->lock);
-  open = run->progress_open;
-  run->progress_open = FALSE;
-  g_mutex_unlock (&run->lock);
-  if (open)
-    post_progress (element, type, text);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Failures: one error per run */
-
-/* Returns: whether this is the run's first failure (and it is not
- * stopped). */
-static gboolean
-enter_failed (GstJimmyRun * run)
-{
-  gboolean first;
-
-  g_mutex_lock (&run->lock);
-  first = run->state != RUN_FAILED && run->state != RUN_STOPPED;
-  if (first)
-    run->state = RUN_FAILED;
-  g_mutex_unlock (&run->lock);
-  return first;
-}
-
-/* @progress_text: (nullable): for the progress ERROR; default @text */
-static void
-fail (GstJimmyRun * run, GstElement * element, const gchar * progress_text,
-    GQuark domain, gint code, const gchar * text, const gchar * debug,
-    const JimmyPollFailure * failure)
-{
-  if (!enter_failed (run))
-    return;
-  GST_WARNING_OBJECT (element, "%s", text);
-  end_progress (run, element, GST_PROGRESS_TYPE_ERROR,
-      progress_text != NULL ? progress_text : text);
-  gst_jimmy_post_error (element, domain, code, task_id_of (run), text,
-      debug, failure);
-  preroll_done (run, element);
-}
-
-/* The chains could not be built: a missing plug-in, a broken install. */
-static void
-fail_build (GstJimmyRun * run, GstElement * element, const GError * error)
-{
-  fail (run, element, "Could not build the pipeline for the task's audio",
-      error->domain, error->code, error->message, NULL, NULL);
-}
-
-/* A wait failed: the client's error, mapped to a RESOURCE code. */
-static void
-fail_wait (GstJimmyRun * run, GstElement * element, const GError * error,
-    const JimmyPollFailure * failure)
-{
-  if (!enter_failed (run))
-    return;
-  GST_WARNING_OBJECT (element, "%s", error->message);
-  end_progress (run, element, GST_PROGRESS_TYPE_ERROR, error->message);
-  gst_jimmy_post_client_error (element, task_id_of (run), error, failure);
-  preroll_done (run, element);
-}
-
 /* ---------------------------------------------------------------------- */
 /* The audio chain's reports (streaming threads) */
 
@@ -303,7 +131,7 @@ static void
 on_audio_started (gpointer user_data)
 {
   GstJimmyRun *run = user_data;
-  g_autoptr (GstElement) element = dup_element (run);
+  g_autoptr (GstElement) element = gst_jimmy_run_dup_element (run);
   g_autofree gchar *text = NULL;
 
   if (element == NULL)
@@ -314,23 +142,19 @@ on_audio_started (gpointer user_data)
     run->state = RUN_PLAYING;
   g_mutex_unlock (&run->lock);
 
-  text = g_strdup_printf ("Playing task %s", task_id_of (run));
-  end_progress (run, element, GST_PROGRESS_TYPE_COMPLETE, text);
-  preroll_done (run, element);
+  text = g_strdup_printf ("Playing task %s", gst_jimmy_run_task_id (run));
+  gst_jimmy_run_end_progress (run, element, GST_PROGRESS_TYPE_COMPLETE, text);
+  gst_jimmy_run_preroll_done (run, element);
 }
 
 static void
 on_not_audio (const gchar * media_type, gpointer user_data)
 {
   GstJimmyRun *run = user_data;
-  g_autoptr (GstElement) element = dup_element (run);
-  g_autofree gchar *text = NULL;
+  g_autoptr (GstElement) element = gst_jimmy_run_dup_element (run);
 
-  if (element == NULL)
-    return;
-  text = gst_jimmy_not_audio_text (task_id_of (run), media_type);
-  fail (run, element, NULL, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
-      text, media_type, NULL);
+  if (element != NULL)
+    gst_jimmy_run_fail_not_audio (run, element, media_type);
 }
 
 static const GstJimmyAudioChainCallbacks audio_chain_callbacks = {
@@ -358,7 +182,7 @@ report_status (GstJimmyRun * run, GstElement * element,
   open = run->progress_open;
   g_mutex_unlock (&run->lock);
   if (open)
-    post_progress (element, GST_PROGRESS_TYPE_CONTINUE, text);
+    gst_jimmy_run_post_progress (element, GST_PROGRESS_TYPE_CONTINUE, text);
 }
 
 /* Keeps @task for the chains, and tags the stream with it.
@@ -501,7 +325,7 @@ build_chains (GstJimmyRun * run, GstElement * element)
   return;
 
 failed:
-  fail_build (run, element, error);
+  gst_jimmy_run_fail_build (run, element, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -554,7 +378,7 @@ resume_audio (GstJimmyRun * run, GstElement * element)
   g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
   if (!ok) {
     g_clear_pointer (&watch, gst_jimmy_source_watch_unref);
-    fail_build (run, element, error);
+    gst_jimmy_run_fail_build (run, element, error);
     return;
   }
 
@@ -603,7 +427,7 @@ handle_event (GstElement * element, gpointer item, gpointer user_data)
       build_chains (run, element);
       break;
     case EVENT_FAILED:
-      fail_wait (run, element, event->error, &event->failure);
+      gst_jimmy_run_fail_wait (run, element, event->error, &event->failure);
       break;
     case EVENT_REFRESHED:
       GST_INFO_OBJECT (element, "fresh audioUrl for task %s",
@@ -710,158 +534,12 @@ start_wait (GstJimmyRun * run, gboolean report_statuses,
       (GDestroyNotify) start_wait_free);
 }
 
-/* ---------------------------------------------------------------------- */
-/* What the children post (any thread) */
-
-static gboolean
-is_expiry_status (guint status)
+/* The expired-URL recovery, first half: poll the task once more for a
+ * fresh audioUrl; resume_audio follows. Returns at once. */
+void
+gst_jimmy_run_refresh_audio_url (GstJimmyRun * run)
 {
-  return status == 401 || status == 403 || status == 410;
-}
-
-static void
-fail_refused_again (GstJimmyRun * run, GstElement * element, guint status)
-{
-  g_autofree gchar *text = g_strdup_printf ("The media host refused the "
-      "audio of task \"%s\" (HTTP %u) even at the fresh audioUrl the API "
-      "gave after the first refusal; create the task again, or check what "
-      "the media host lets this client fetch.", task_id_of (run), status);
-  JimmyPollFailure failure = {.http_status = status };
-
-  fail (run, element, NULL, GST_RESOURCE_ERROR, status == 410 ?
-      GST_RESOURCE_ERROR_NOT_FOUND : GST_RESOURCE_ERROR_NOT_AUTHORIZED, text,
-      NULL, &failure);
-}
-
-/* The media host refused the audioUrl: the first time, poll the task
- * once more for a fresh one (the errors of the refused source are
- * dropped until it is replaced); the second time, fail. */
-static void
-refused (GstJimmyRun * run, GstElement * element, guint status)
-{
-  gboolean again;
-
-  g_mutex_lock (&run->lock);
-  again = run->refreshed;
-  if (!again) {
-    run->refreshed = TRUE;
-    run->state = RUN_RECOVERING;
-    if (run->watch != NULL)
-      gst_jimmy_source_watch_hold_eos (run->watch);
-  }
-  g_mutex_unlock (&run->lock);
-
-  if (again) {
-    fail_refused_again (run, element, status);
-    return;
-  }
-  GST_INFO_OBJECT (element, "audioUrl refused (HTTP %u): asking the API "
-      "for a fresh one", status);
   start_wait (run, FALSE, on_refresh_done);
-}
-
-/* A failed subtitle download ends the subtitle pad (basesrc sends EOS
- * after its error); the audio plays on. */
-static void
-warn_subtitles (GstJimmyRun * run, GstElement * element, GstMessage * message)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *debug = NULL;
-  g_autofree gchar *text = NULL;
-  gboolean first;
-
-  g_mutex_lock (&run->lock);
-  first = !run->subtitle_warned;
-  run->subtitle_warned = TRUE;
-  g_mutex_unlock (&run->lock);
-  if (!first)
-    return;
-
-  gst_message_parse_error (message, &error, &debug);
-  text = g_strdup_printf ("Could not fetch the subtitles of task \"%s\": "
-      "%s; the subtitle pad ends, the audio plays on.", task_id_of (run),
-      error->message);
-  gst_jimmy_post_warning (element, error->domain, error->code,
-      task_id_of (run), text, debug);
-}
-
-static void
-explain_chain_error (GstJimmyRun * run, GstElement * element,
-    GstMessage * message, gboolean from_source)
-{
-  GstJimmyChildError explained = { 0, };
-  g_autoptr (GstPad) srcpad = gst_element_get_static_pad (element, "src");
-  g_autoptr (GstPad) target =
-      gst_ghost_pad_get_target (GST_GHOST_PAD_CAST (srcpad));
-  /* What was offered downstream, even if refused (a sticky event). */
-  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (target != NULL ?
-      target : srcpad);
-  JimmyPollFailure failure = { 0, };
-
-  gst_jimmy_child_error_explain (message, task_id_of (run),
-      from_source ? "read" : "decode", caps, &explained);
-  failure.http_status = explained.http_status;
-  fail (run, element, NULL, explained.domain, explained.code,
-      explained.text, explained.debug, &failure);
-  gst_jimmy_child_error_clear (&explained);
-}
-
-/**
- * gst_jimmy_run_handle_message:
- *
- * Called from GstBin::handle_message, in whichever thread posted: the
- * policy for the chains' errors. The first error of a failure is posted
- * again as the element's own, naming the task; the rest are dropped; a
- * refused audioUrl is refreshed once; subtitles only warn.
- *
- * Returns: %TRUE when @message was taken over (it is then dropped).
- */
-gboolean
-gst_jimmy_run_handle_message (GstJimmyRun * run, GstMessage * message)
-{
-  g_autoptr (GstElement) element = NULL;
-  g_autofree gchar *web_content = NULL;
-  GstObject *src = GST_MESSAGE_SRC (message);
-  gboolean error, from_source, from_parser, from_subtitles, network;
-  RunState state;
-
-  error = GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR;
-  if (!error && !gst_is_missing_plugin_message (message))
-    return FALSE;
-
-  g_mutex_lock (&run->lock);
-  state = run->state;
-  element = state != RUN_STOPPED ? gst_object_ref (run->element) : NULL;
-  from_source = run->audio != NULL
-      && gst_jimmy_audio_chain_has_source (run->audio, src);
-  from_parser = run->audio != NULL
-      && gst_jimmy_audio_chain_has_parser (run->audio, src);
-  from_subtitles = run->subtitles != NULL
-      && gst_jimmy_subtitle_chain_has (run->subtitles, src);
-  web_content = from_parser ?
-      gst_jimmy_audio_chain_dup_web_content (run->audio) : NULL;
-  network = run->watch != NULL;
-  g_mutex_unlock (&run->lock);
-
-  if (element == NULL || !(from_source || from_parser || from_subtitles))
-    return FALSE;
-  if (!error)
-    /* A "text/html decoder" is no plug-in to look for. */
-    return from_parser && web_content != NULL;
-
-  if (from_subtitles) {
-    warn_subtitles (run, element, message);
-  } else if (state == RUN_FAILED || (from_source && state == RUN_RECOVERING)) {
-    /* The rest of a failure, or of a refusal being recovered. */
-  } else if (from_source && network
-      && is_expiry_status (gst_jimmy_child_error_http_status (message))) {
-    refused (run, element, gst_jimmy_child_error_http_status (message));
-  } else if (from_parser && web_content != NULL) {
-    on_not_audio (web_content, run);
-  } else {
-    explain_chain_error (run, element, message, from_source);
-  }
-  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -884,7 +562,7 @@ start_from_cache (GstElement * element, gpointer user_data)
   if (stopped)
     goto out;
 
-  task = jimmy_cache_lookup (run->settings->cache_dir, task_id_of (run),
+  task = jimmy_cache_lookup (run->settings->cache_dir, gst_jimmy_run_task_id (run),
       &audio_path, &error);
   if (error != NULL)
     GST_ELEMENT_WARNING (element, RESOURCE, READ, ("%s", error->message),
@@ -894,7 +572,7 @@ start_from_cache (GstElement * element, gpointer user_data)
     start_wait (run, TRUE, on_task_done);
   } else {
     GST_INFO_OBJECT (element, "task %s is in the cache: %s",
-        task_id_of (run), audio_path);
+        gst_jimmy_run_task_id (run), audio_path);
     report_status (run, element, task);
     take_completed_task (run, element, task, audio_path);
     build_chains (run, element);
@@ -913,15 +591,15 @@ void
 gst_jimmy_run_start (GstJimmyRun * run)
 {
   g_autofree gchar *text = g_strdup_printf ("Waiting for task %s",
-      task_id_of (run));
+      gst_jimmy_run_task_id (run));
 
   g_mutex_lock (&run->lock);
   run->progress_open = TRUE;
   g_mutex_unlock (&run->lock);
-  post_progress (run->element, GST_PROGRESS_TYPE_START, text);
+  gst_jimmy_run_post_progress (run->element, GST_PROGRESS_TYPE_START, text);
 
   GST_DEBUG_OBJECT (run->element, "polling task %s every %u ms",
-      task_id_of (run), run->settings->options->poll_interval_ms);
+      gst_jimmy_run_task_id (run), run->settings->options->poll_interval_ms);
   if (run->settings->cache_dir != NULL)
     gst_element_call_async (run->element, start_from_cache,
         gst_jimmy_run_ref (run), (GDestroyNotify) gst_jimmy_run_unref);
@@ -950,7 +628,7 @@ gst_jimmy_run_stop (GstJimmyRun * run)
   if (cancellable != NULL)
     g_cancellable_cancel (cancellable);
   gst_jimmy_tag_injector_set_tags (run->tag_injector, NULL);
-  end_progress (run, run->element, GST_PROGRESS_TYPE_CANCELED, "Stopped");
+  gst_jimmy_run_end_progress (run, run->element, GST_PROGRESS_TYPE_CANCELED, "Stopped");
 }
 
 /**
@@ -985,6 +663,6 @@ gst_jimmy_run_remove_chains (GstJimmyRun * run)
   }
   /* Its streaming thread is stopped: an unfinished entry is dropped. */
   g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
-  preroll_done (run, element);
+  gst_jimmy_run_preroll_done (run, element);
   gst_object_unref (element);
 }
