@@ -292,9 +292,26 @@ gst_jimmy_audio_chain_replace_source (GstJimmyAudioChain * chain,
   return TRUE;
 }
 
-/* Called with the bin's state lock held. */
+/* PAUSED→READY, before the bin changes its children: they keep their
+ * state until gst_jimmy_audio_chain_remove() takes them out, so that the
+ * bin's change never waits for them. */
 void
-gst_jimmy_audio_chain_remove (GstJimmyAudioChain * chain)
+gst_jimmy_audio_chain_lock_state (GstJimmyAudioChain * chain)
+{
+  g_mutex_lock (&chain->lock);
+  if (chain->source != NULL)
+    gst_element_set_locked_state (chain->source, TRUE);
+  if (chain->parser != NULL)
+    gst_element_set_locked_state (chain->parser, TRUE);
+  g_mutex_unlock (&chain->lock);
+}
+
+/* Takes the children out and stops them (see
+ * gst_jimmy_remove_children()); @done (nullable) runs once they stopped.
+ * Called with the bin's state lock held. */
+void
+gst_jimmy_audio_chain_remove (GstJimmyAudioChain * chain,
+    GDestroyNotify done, gpointer done_data)
 {
   GstElement *source, *parser;
 
@@ -304,8 +321,11 @@ gst_jimmy_audio_chain_remove (GstJimmyAudioChain * chain)
   g_mutex_unlock (&chain->lock);
 
   set_ghost_target (chain, NULL);
-  gst_jimmy_remove_child (chain->bin, source);
-  gst_jimmy_remove_child (chain->bin, parser);
+  {
+    GstElement *children[] = { parser, source };
+
+    gst_jimmy_remove_children (chain->bin, children, 2, done, done_data);
+  }
 }
 
 static gboolean

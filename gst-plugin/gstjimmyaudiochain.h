@@ -43,7 +43,10 @@ gboolean gst_jimmy_audio_chain_replace_source (GstJimmyAudioChain *chain,
                                                const gchar *task_id,
                                                GstElement *source,
                                                GError **error);
-void gst_jimmy_audio_chain_remove (GstJimmyAudioChain *chain);
+void gst_jimmy_audio_chain_lock_state (GstJimmyAudioChain *chain);
+void gst_jimmy_audio_chain_remove (GstJimmyAudioChain *chain,
+                                   GDestroyNotify done,
+                                   gpointer done_data);
 
 gboolean gst_jimmy_audio_chain_has_source (GstJimmyAudioChain *chain,
                                            GstObject *object);

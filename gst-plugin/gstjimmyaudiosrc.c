@@ -266,7 +266,8 @@ create_run (GstJimmyAudioSrc * self)
   return TRUE;
 }
 
-/* PAUSED→READY, after chaining up (or a failed READY→PAUSED). */
+/* PAUSED→READY, after chaining up (or a failed READY→PAUSED). Stopping
+ * twice is harmless. */
 static void
 drop_run (GstJimmyAudioSrc * self)
 {
@@ -278,7 +279,7 @@ drop_run (GstJimmyAudioSrc * self)
   if (run == NULL)
     return;
   gst_jimmy_run_stop (run);
-  gst_jimmy_run_remove_chains (run);
+  gst_jimmy_run_finish (run);
   gst_jimmy_run_unref (run);
 }
 
@@ -300,7 +301,8 @@ gst_jimmy_audio_src_change_state (GstElement * element,
         goto bad_settings;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
-      /* Cancels the wait, makes late callbacks stale. */
+      /* Cancels the wait, makes late callbacks stale and locks the
+       * children's states: the bin's change passes them by. */
       run = dup_run (self);
       if (run != NULL)
         gst_jimmy_run_stop (run);

@@ -78,16 +78,131 @@ gst_jimmy_make_http_src (GstElement * bin, const JimmyPollOptions * o,
   return http_src;
 }
 
-/* Stops @element, if any, and takes it out of @bin. The caller no longer
- * points at it. */
+/* How long a stop waits for its children before leaving them to the
+ * reaper: a state change of the element stays bounded whatever they do. */
+#define STOP_BOUND (100 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct
+{
+  GPtrArray *elements;          /* (owned) detached, in stop order */
+  GDestroyNotify done;          /* (nullable) after they all stopped */
+  gpointer done_data;
+  gchar *owner;                 /* (owned) for the log */
+
+  GMutex lock;                  /* guards the three below */
+  GCond cond;
+  gboolean stopped;
+  gboolean detached;            /* the stop returned without waiting */
+  gint64 start;
+} Reap;
+
+static void
+reap_clear (Reap * reap)
+{
+  g_ptr_array_unref (reap->elements);
+  g_free (reap->owner);
+  g_mutex_clear (&reap->lock);
+  g_cond_clear (&reap->cond);
+}
+
+static void
+reap_unref (Reap * reap)
+{
+  g_atomic_rc_box_release_full (reap, (GDestroyNotify) reap_clear);
+}
+
+/* The reaper: in GStreamer's async pool, which has a thread for every
+ * task, so a child that never stops holds only that thread. */
+static void
+reap_in_pool (GstElement * first, gpointer user_data)
+{
+  Reap *reap = user_data;
+  guint i;
+
+  for (i = 0; i < reap->elements->len; i++)
+    gst_element_set_state (g_ptr_array_index (reap->elements, i),
+        GST_STATE_NULL);
+  if (reap->done != NULL)
+    reap->done (reap->done_data);
+
+  g_mutex_lock (&reap->lock);
+  reap->stopped = TRUE;
+  g_cond_broadcast (&reap->cond);
+  if (reap->detached)
+    GST_WARNING ("%s: the detached %s stopped after %" G_GINT64_FORMAT
+        " ms; released", reap->owner,
+        GST_OBJECT_NAME (g_ptr_array_index (reap->elements, 0)),
+        (g_get_monotonic_time () - reap->start) / 1000);
+  g_mutex_unlock (&reap->lock);
+}
+
+/**
+ * gst_jimmy_remove_children:
+ * @elements: (array length=n): children of @bin, downstream first; %NULL
+ *   entries are skipped
+ * @done: (nullable): called once they all stopped, on whichever thread
+ *
+ * Takes @elements out of @bin (their states locked, their pads unlinked;
+ * the caller no longer points at them) and stops them on a pool thread.
+ * Waits at most STOP_BOUND for that: a child still stopping is left to
+ * the pool thread, logged at WARNING, and released when it stops.
+ */
+void
+gst_jimmy_remove_children (GstBin * bin, GstElement ** elements, guint n,
+    GDestroyNotify done, gpointer done_data)
+{
+  Reap *reap;
+  gint64 deadline;
+  guint i;
+
+  reap = g_atomic_rc_box_new0 (Reap);
+  reap->elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  reap->done = done;
+  reap->done_data = done_data;
+  reap->owner = gst_object_get_path_string (GST_OBJECT_CAST (bin));
+  g_mutex_init (&reap->lock);
+  g_cond_init (&reap->cond);
+  reap->start = g_get_monotonic_time ();
+
+  for (i = 0; i < n; i++) {
+    if (elements[i] == NULL)
+      continue;
+    g_ptr_array_add (reap->elements, gst_object_ref (elements[i]));
+    /* The bin's own state changes pass it by from now on. */
+    gst_element_set_locked_state (elements[i], TRUE);
+    gst_bin_remove (bin, elements[i]);
+  }
+  if (reap->elements->len == 0) {
+    if (done != NULL)
+      done (done_data);
+    reap_unref (reap);
+    return;
+  }
+
+  gst_element_call_async (g_ptr_array_index (reap->elements, 0),
+      reap_in_pool, g_atomic_rc_box_acquire (reap),
+      (GDestroyNotify) reap_unref);
+
+  deadline = reap->start + STOP_BOUND;
+  g_mutex_lock (&reap->lock);
+  while (!reap->stopped && g_cond_wait_until (&reap->cond, &reap->lock,
+          deadline));
+  if (!reap->stopped) {
+    reap->detached = TRUE;
+    GST_WARNING_OBJECT (bin, "%s has not stopped after %" G_GINT64_FORMAT
+        " ms: detached; a background thread holds it until it stops",
+        GST_OBJECT_NAME (g_ptr_array_index (reap->elements, 0)),
+        STOP_BOUND / 1000);
+  }
+  g_mutex_unlock (&reap->lock);
+  reap_unref (reap);
+}
+
+/* One child; see gst_jimmy_remove_children(). */
 void
 gst_jimmy_remove_child (GstBin * bin, GstElement * element)
 {
-  if (element == NULL)
-    return;
-
-  gst_element_set_state (element, GST_STATE_NULL);
-  gst_bin_remove (bin, element);
+  gst_jimmy_remove_children (bin, &element, 1, NULL, NULL);
 }
 
 /* A freshly made pair that does not link: a broken GStreamer

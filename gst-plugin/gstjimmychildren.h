@@ -19,6 +19,11 @@ GstElement *gst_jimmy_make_http_src (GstElement *bin,
                                      const gchar *factory,
                                      const gchar *url,
                                      GError **error);
+void gst_jimmy_remove_children (GstBin *bin,
+                                GstElement **elements,
+                                guint n,
+                                GDestroyNotify done,
+                                gpointer done_data);
 void gst_jimmy_remove_child (GstBin *bin,
                              GstElement *element);
 void gst_jimmy_set_link_error (GError **error,

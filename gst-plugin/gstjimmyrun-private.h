@@ -43,6 +43,8 @@ struct _GstJimmyRun
   gboolean async_pending;       /* async-start posted, not async-done */
   gboolean progress_open;       /* progress START posted, no end yet */
   gboolean audio_started;       /* a RECOVERING run goes back to PLAYING */
+  GstObject *refused_source;    /* (owned) (nullable) its errors are
+                                 * the refusal's, being recovered */
   gboolean refreshed;           /* the one refresh of audioUrl was used */
   gboolean subtitle_warned;     /* the subtitles' failure was reported */
   JimmyTask *task;              /* (owned) (nullable) once completed */

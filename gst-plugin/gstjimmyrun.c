@@ -111,6 +111,7 @@ run_clear (GstJimmyRun * run)
   g_clear_pointer (&run->task, jimmy_task_free);
   g_free (run->cached_audio);
   g_clear_pointer (&run->watch, gst_jimmy_source_watch_unref);
+  gst_clear_object (&run->refused_source);
   g_clear_pointer (&run->audio, gst_jimmy_audio_chain_unref);
   g_clear_pointer (&run->cache_tap, gst_jimmy_cache_tap_free);
   g_clear_pointer (&run->subtitles, gst_jimmy_subtitle_chain_free);
@@ -235,7 +236,12 @@ static GstElement *
 make_audio_source (GstJimmyRun * run, GstElement * element,
     const JimmyTask * task, const gchar * cached_audio, GError ** error)
 {
+  const gchar *test_factory = g_object_get_data (G_OBJECT (element),
+      GST_JIMMY_TEST_SOURCE_FACTORY);
   GstElement *source;
+
+  if (test_factory != NULL)
+    return gst_jimmy_make_child (element, task->id, test_factory, error);
 
   if (cached_audio != NULL) {
     source = gst_jimmy_make_child (element, task->id, "filesrc", error);
@@ -384,6 +390,8 @@ resume_audio (GstJimmyRun * run, GstElement * element)
 
   g_mutex_lock (&run->lock);
   run->watch = watch;
+  /* Out of the bin: it posts nothing more here. */
+  gst_clear_object (&run->refused_source);
   if (run->state == RUN_RECOVERING)
     run->state = run->audio_started ? RUN_PLAYING : RUN_BUILDING;
   g_mutex_unlock (&run->lock);
@@ -611,34 +619,48 @@ gst_jimmy_run_start (GstJimmyRun * run)
  * gst_jimmy_run_stop:
  *
  * PAUSED→READY, before chaining up: every later callback finds the run
- * stopped, and its wait is cancelled. Returns at once: the poller thread
- * unwinds on its own.
+ * stopped, its wait is cancelled, and its children's states are locked,
+ * so that the bin's change passes them by. Returns at once: the poller
+ * thread unwinds on its own. Stopping twice is harmless.
  */
 void
 gst_jimmy_run_stop (GstJimmyRun * run)
 {
   g_autoptr (GCancellable) cancellable = NULL;
+  GstElement *element;
 
   g_mutex_lock (&run->lock);
   run->state = RUN_STOPPED;
   cancellable = g_steal_pointer (&run->cancellable);
+  element = run->element ? gst_object_ref (run->element) : NULL;
+  if (run->audio != NULL)
+    gst_jimmy_audio_chain_lock_state (run->audio);
+  if (run->subtitles != NULL)
+    gst_jimmy_subtitle_chain_lock_state (run->subtitles);
   g_mutex_unlock (&run->lock);
 
   gst_jimmy_inbox_close (run->inbox);
   if (cancellable != NULL)
     g_cancellable_cancel (cancellable);
   gst_jimmy_tag_injector_set_tags (run->tag_injector, NULL);
-  gst_jimmy_run_end_progress (run, run->element, GST_PROGRESS_TYPE_CANCELED, "Stopped");
+  if (element != NULL) {
+    gst_jimmy_run_end_progress (run, element, GST_PROGRESS_TYPE_CANCELED,
+        "Stopped");
+    gst_object_unref (element);
+  }
 }
 
 /**
- * gst_jimmy_run_remove_chains:
+ * gst_jimmy_run_finish:
  *
- * PAUSED→READY, after chaining up (the children are stopped): takes the
- * chains out, ends a pending preroll, and lets go of the element.
+ * PAUSED→READY, after chaining up (or a failed READY→PAUSED), after
+ * gst_jimmy_run_stop(): takes the children out of the bin and stops
+ * them, the ones that take longer than a bound in the background (see
+ * gst_jimmy_remove_children()); ends a pending preroll and lets go of
+ * the element.
  */
 void
-gst_jimmy_run_remove_chains (GstJimmyRun * run)
+gst_jimmy_run_finish (GstJimmyRun * run)
 {
   GstJimmyAudioChain *audio;
   GstJimmySubtitleChain *subtitles;
@@ -653,16 +675,20 @@ gst_jimmy_run_remove_chains (GstJimmyRun * run)
   element = g_steal_pointer (&run->element);
   g_mutex_unlock (&run->lock);
 
-  if (audio != NULL) {
-    gst_jimmy_audio_chain_remove (audio);
-    gst_jimmy_audio_chain_unref (audio);
-  }
   if (subtitles != NULL) {
     gst_jimmy_subtitle_chain_remove (subtitles);
     gst_jimmy_subtitle_chain_free (subtitles);
   }
-  /* Its streaming thread is stopped: an unfinished entry is dropped. */
-  g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
+  if (audio != NULL) {
+    /* Once its source stopped, an unfinished entry is dropped. */
+    gst_jimmy_audio_chain_remove (audio, cache_tap != NULL ?
+        (GDestroyNotify) gst_jimmy_cache_tap_free : NULL, cache_tap);
+    gst_jimmy_audio_chain_unref (audio);
+  } else {
+    g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
+  }
+  if (element == NULL)
+    return;
   gst_jimmy_run_preroll_done (run, element);
   gst_object_unref (element);
 }

@@ -50,6 +50,9 @@ typedef struct
  * the expired-URL recovery makes its resumed source with (default
  * souphttpsrc). Only tests set it. */
 #define GST_JIMMY_TEST_RESUME_FACTORY "gst-jimmy-test-resume-factory"
+/* Test hook: the factory of the audio source itself, made without any
+ * property set (e.g. a child that blocks in its stop). */
+#define GST_JIMMY_TEST_SOURCE_FACTORY "gst-jimmy-test-source-factory"
 
 GstJimmyRun *gst_jimmy_run_new (GstElement *element,
                                 JimmyPoller *poller,
@@ -62,7 +65,7 @@ void gst_jimmy_run_unref (GstJimmyRun *run);
 void gst_jimmy_run_start_preroll (GstJimmyRun *run);
 void gst_jimmy_run_start (GstJimmyRun *run);
 void gst_jimmy_run_stop (GstJimmyRun *run);
-void gst_jimmy_run_remove_chains (GstJimmyRun *run);
+void gst_jimmy_run_finish (GstJimmyRun *run);
 gboolean gst_jimmy_run_handle_message (GstJimmyRun *run,
                                        GstMessage *message);
 

@@ -44,17 +44,20 @@ fail_refused_again (GstJimmyRun * run, GstElement * element, guint status)
  * once more for a fresh one (the errors of the refused source are
  * dropped until it is replaced); the second time, fail. */
 static void
-refused (GstJimmyRun * run, GstElement * element, guint status)
+refused (GstJimmyRun * run, GstElement * element, GstObject * source,
+    guint status)
 {
   gboolean again;
 
   g_mutex_lock (&run->lock);
   again = run->refreshed;
+  /* What basesrc sends after its error is no end of the audio. */
+  if (run->watch != NULL)
+    gst_jimmy_source_watch_hold_eos (run->watch);
   if (!again) {
     run->refreshed = TRUE;
     run->state = RUN_RECOVERING;
-    if (run->watch != NULL)
-      gst_jimmy_source_watch_hold_eos (run->watch);
+    gst_object_replace ((GstObject **) & run->refused_source, source);
   }
   g_mutex_unlock (&run->lock);
 
@@ -130,6 +133,7 @@ gst_jimmy_run_handle_message (GstJimmyRun * run, GstMessage * message)
   g_autofree gchar *web_content = NULL;
   GstObject *src = GST_MESSAGE_SRC (message);
   gboolean error, from_source, from_parser, from_subtitles, network;
+  gboolean from_refused;
   RunState state;
 
   error = GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR;
@@ -148,6 +152,9 @@ gst_jimmy_run_handle_message (GstJimmyRun * run, GstMessage * message)
   web_content = from_parser ?
       gst_jimmy_audio_chain_dup_web_content (run->audio) : NULL;
   network = run->watch != NULL;
+  from_refused = run->refused_source != NULL
+      && (src == run->refused_source
+      || gst_object_has_as_ancestor (src, run->refused_source));
   g_mutex_unlock (&run->lock);
 
   if (element == NULL || !(from_source || from_parser || from_subtitles))
@@ -158,11 +165,11 @@ gst_jimmy_run_handle_message (GstJimmyRun * run, GstMessage * message)
 
   if (from_subtitles) {
     warn_subtitles (run, element, message);
-  } else if (state == RUN_FAILED || (from_source && state == RUN_RECOVERING)) {
+  } else if (state == RUN_FAILED || from_refused) {
     /* The rest of a failure, or of a refusal being recovered. */
   } else if (from_source && network
       && is_expiry_status (gst_jimmy_child_error_http_status (message))) {
-    refused (run, element, gst_jimmy_child_error_http_status (message));
+    refused (run, element, src, gst_jimmy_child_error_http_status (message));
   } else if (from_parser && web_content != NULL) {
     gst_jimmy_run_fail_not_audio (run, element, web_content);
   } else {

@@ -141,6 +141,19 @@ gst_jimmy_subtitle_chain_start (GstJimmySubtitleChain * chain)
   gst_object_unref (http_src);
 }
 
+/* PAUSED→READY, before the bin changes its children: see
+ * gst_jimmy_audio_chain_lock_state(). */
+void
+gst_jimmy_subtitle_chain_lock_state (GstJimmySubtitleChain * chain)
+{
+  g_mutex_lock (&chain->lock);
+  if (chain->http_src != NULL)
+    gst_element_set_locked_state (chain->http_src, TRUE);
+  if (chain->parser != NULL)
+    gst_element_set_locked_state (chain->parser, TRUE);
+  g_mutex_unlock (&chain->lock);
+}
+
 /* Takes the children and the pad out. Called with the bin's state lock
  * held. */
 void
@@ -153,8 +166,11 @@ gst_jimmy_subtitle_chain_remove (GstJimmySubtitleChain * chain)
   parser = g_steal_pointer (&chain->parser);
   g_mutex_unlock (&chain->lock);
 
-  gst_jimmy_remove_child (chain->bin, http_src);
-  gst_jimmy_remove_child (chain->bin, parser);
+  {
+    GstElement *children[] = { parser, http_src };
+
+    gst_jimmy_remove_children (chain->bin, children, 2, NULL, NULL);
+  }
   if (chain->pad != NULL && GST_OBJECT_PARENT (chain->pad) != NULL) {
     gst_pad_set_active (chain->pad, FALSE);
     gst_element_remove_pad (GST_ELEMENT_CAST (chain->bin), chain->pad);

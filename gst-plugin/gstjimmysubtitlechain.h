@@ -16,6 +16,7 @@ GstJimmySubtitleChain *gst_jimmy_subtitle_chain_new_download (GstBin *bin,
                                                               GError **error);
 GstJimmySubtitleChain *gst_jimmy_subtitle_chain_new_empty (GstBin *bin);
 void gst_jimmy_subtitle_chain_start (GstJimmySubtitleChain *chain);
+void gst_jimmy_subtitle_chain_lock_state (GstJimmySubtitleChain *chain);
 void gst_jimmy_subtitle_chain_remove (GstJimmySubtitleChain *chain);
 void gst_jimmy_subtitle_chain_free (GstJimmySubtitleChain *chain);
 gboolean gst_jimmy_subtitle_chain_has (GstJimmySubtitleChain *chain,
