@@ -199,8 +199,7 @@ gst_jimmy_audio_chain_build (GstJimmyAudioChain * chain,
   }
 
   if (decode) {
-    connect_with_ref (parser, "pad-added", G_CALLBACK (on_decoded_pad),
-        chain);
+    connect_with_ref (parser, "pad-added", G_CALLBACK (on_decoded_pad), chain);
     connect_with_ref (parser, "no-more-pads", G_CALLBACK (on_no_more_pads),
         chain);
     connect_with_ref (parser, "autoplug-continue",
@@ -238,8 +237,8 @@ gst_jimmy_audio_chain_build (GstJimmyAudioChain * chain,
  * @source: (transfer floating): continues the old source's bytes
  *
  * Takes the old source out (no field points at it from then on) and
- * links @source, if any, to the parser in its place. Called with the bin's state
- * lock held. On failure the chain has no source.
+ * links @source, if any, to the parser in its place. Called with the
+ * bin's state lock held. On failure the chain has no source.
  */
 gboolean
 gst_jimmy_audio_chain_replace_source (GstJimmyAudioChain * chain,

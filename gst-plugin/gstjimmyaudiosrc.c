@@ -627,8 +627,7 @@ gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
   self->subtitles = GST_JIMMY_DEFAULT_SUBTITLES;
 
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
-      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
-          "src"));
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "src"));
   gst_element_add_pad (GST_ELEMENT_CAST (self), self->srcpad);
   self->tag_injector = gst_jimmy_tag_injector_new (self->srcpad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
@@ -669,8 +668,7 @@ gst_jimmy_audio_src_class_init (GstJimmyAudioSrcClass * klass)
   gst_jimmy_properties_install (gobject_class, properties);
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &subtitle_template);
+  gst_element_class_add_static_pad_template (element_class, &subtitle_template);
   gst_element_class_set_static_metadata (element_class,
       "Jimmy AI SoundClone source", "Source/Audio/Network",
       "Waits for a Jimmy AI SoundClone task to complete and plays its audio",

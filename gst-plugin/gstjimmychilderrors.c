@@ -98,8 +98,7 @@ gst_jimmy_child_error_explain (GstMessage * message, const gchar * task_id,
       out->code = GST_STREAM_ERROR_FORMAT;
       out->text = g_strdup_printf ("The element downstream did not accept "
           "the audio format (%s) of task \"%s\"; add audioconvert and "
-          "audioresample, or a decoder with decode=false.", format,
-          task_id);
+          "audioresample, or a decoder with decode=false.", format, task_id);
       break;
     case GST_FLOW_NOT_LINKED:
       out->domain = GST_CORE_ERROR;

@@ -168,8 +168,7 @@ static const GstJimmyAudioChainCallbacks audio_chain_callbacks = {
 
 /* Results, message and progress for a status the run just learnt. */
 static void
-report_status (GstJimmyRun * run, GstElement * element,
-    const JimmyTask * task)
+report_status (GstJimmyRun * run, GstElement * element, const JimmyTask * task)
 {
   g_autofree gchar *text = g_strdup_printf ("Task %s is %s", task->id,
       task->status_string);
@@ -206,8 +205,7 @@ take_completed_task (GstJimmyRun * run, GstElement * element,
 
   gst_jimmy_tag_injector_set_tags (run->tag_injector, tags);
   gst_element_post_message (element,
-      gst_message_new_tag (GST_OBJECT_CAST (element),
-          g_steal_pointer (&tags)));
+      gst_message_new_tag (GST_OBJECT_CAST (element), g_steal_pointer (&tags)));
 }
 
 /* Playing matters more than caching: a cache that cannot be written is a
@@ -266,8 +264,7 @@ make_audio_source (GstJimmyRun * run, GstElement * element,
  * first: the subtitleFile's, or an empty stream. A subtitle chain that
  * cannot be built is a warning: the audio plays on. */
 static void
-add_subtitles (GstJimmyRun * run, GstElement * element,
-    const JimmyTask * task)
+add_subtitles (GstJimmyRun * run, GstElement * element, const JimmyTask * task)
 {
   g_autoptr (GError) error = NULL;
   GstJimmySubtitleChain *chain = NULL;
@@ -438,8 +435,7 @@ handle_event (GstElement * element, gpointer item, gpointer user_data)
       gst_jimmy_run_fail_wait (run, element, event->error, &event->failure);
       break;
     case EVENT_REFRESHED:
-      GST_INFO_OBJECT (element, "fresh audioUrl for task %s",
-          event->task->id);
+      GST_INFO_OBJECT (element, "fresh audioUrl for task %s", event->task->id);
       run->callbacks.result (element, event->task);
       g_mutex_lock (&run->lock);
       g_clear_pointer (&run->task, jimmy_task_free);
@@ -570,7 +566,8 @@ start_from_cache (GstElement * element, gpointer user_data)
   if (stopped)
     goto out;
 
-  task = jimmy_cache_lookup (run->settings->cache_dir, gst_jimmy_run_task_id (run),
+  task =
+      jimmy_cache_lookup (run->settings->cache_dir, gst_jimmy_run_task_id (run),
       &audio_path, &error);
   if (error != NULL)
     GST_ELEMENT_WARNING (element, RESOURCE, READ, ("%s", error->message),

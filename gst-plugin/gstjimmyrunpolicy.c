@@ -32,7 +32,8 @@ fail_refused_again (GstJimmyRun * run, GstElement * element, guint status)
   g_autofree gchar *text = g_strdup_printf ("The media host refused the "
       "audio of task \"%s\" (HTTP %u) even at the fresh audioUrl the API "
       "gave after the first refusal; create the task again, or check what "
-      "the media host lets this client fetch.", gst_jimmy_run_task_id (run), status);
+      "the media host lets this client fetch.", gst_jimmy_run_task_id (run),
+      status);
   JimmyPollFailure failure = {.http_status = status };
 
   gst_jimmy_run_fail (run, element, NULL, GST_RESOURCE_ERROR, status == 410 ?
@@ -89,8 +90,8 @@ warn_subtitles (GstJimmyRun * run, GstElement * element, GstMessage * message)
 
   gst_message_parse_error (message, &error, &debug);
   text = g_strdup_printf ("Could not fetch the subtitles of task \"%s\": "
-      "%s; the subtitle pad ends, the audio plays on.", gst_jimmy_run_task_id (run),
-      error->message);
+      "%s; the subtitle pad ends, the audio plays on.",
+      gst_jimmy_run_task_id (run), error->message);
   gst_jimmy_post_warning (element, error->domain, error->code,
       gst_jimmy_run_task_id (run), text, debug);
 }

@@ -79,8 +79,8 @@ gst_jimmy_run_post_progress (GstElement * element, GstProgressType type,
 
 /* Posts @type unless the progress already ended. */
 void
-gst_jimmy_run_end_progress (GstJimmyRun * run, GstElement * element, GstProgressType type,
-    const gchar * text)
+gst_jimmy_run_end_progress (GstJimmyRun * run, GstElement * element,
+    GstProgressType type, const gchar * text)
 {
   gboolean open;
 
@@ -112,38 +112,42 @@ enter_failed (GstJimmyRun * run)
 
 /* @progress_text: (nullable): for the progress ERROR; default @text */
 void
-gst_jimmy_run_fail (GstJimmyRun * run, GstElement * element, const gchar * progress_text,
-    GQuark domain, gint code, const gchar * text, const gchar * debug,
-    const JimmyPollFailure * failure)
+gst_jimmy_run_fail (GstJimmyRun * run, GstElement * element,
+    const gchar * progress_text, GQuark domain, gint code, const gchar * text,
+    const gchar * debug, const JimmyPollFailure * failure)
 {
   if (!enter_failed (run))
     return;
   GST_WARNING_OBJECT (element, "%s", text);
   gst_jimmy_run_end_progress (run, element, GST_PROGRESS_TYPE_ERROR,
       progress_text != NULL ? progress_text : text);
-  gst_jimmy_post_error (element, domain, code, gst_jimmy_run_task_id (run), text,
-      debug, failure);
+  gst_jimmy_post_error (element, domain, code, gst_jimmy_run_task_id (run),
+      text, debug, failure);
   gst_jimmy_run_preroll_done (run, element);
 }
 
 /* The chains could not be built: a missing plug-in, a broken install. */
 void
-gst_jimmy_run_fail_build (GstJimmyRun * run, GstElement * element, const GError * error)
+gst_jimmy_run_fail_build (GstJimmyRun * run, GstElement * element,
+    const GError * error)
 {
-  gst_jimmy_run_fail (run, element, "Could not build the pipeline for the task's audio",
-      error->domain, error->code, error->message, NULL, NULL);
+  gst_jimmy_run_fail (run, element,
+      "Could not build the pipeline for the task's audio", error->domain,
+      error->code, error->message, NULL, NULL);
 }
 
 /* A wait failed: the client's error, mapped to a RESOURCE code. */
 void
-gst_jimmy_run_fail_wait (GstJimmyRun * run, GstElement * element, const GError * error,
-    const JimmyPollFailure * failure)
+gst_jimmy_run_fail_wait (GstJimmyRun * run, GstElement * element,
+    const GError * error, const JimmyPollFailure * failure)
 {
   if (!enter_failed (run))
     return;
   GST_WARNING_OBJECT (element, "%s", error->message);
-  gst_jimmy_run_end_progress (run, element, GST_PROGRESS_TYPE_ERROR, error->message);
-  gst_jimmy_post_client_error (element, gst_jimmy_run_task_id (run), error, failure);
+  gst_jimmy_run_end_progress (run, element, GST_PROGRESS_TYPE_ERROR,
+      error->message);
+  gst_jimmy_post_client_error (element, gst_jimmy_run_task_id (run), error,
+      failure);
   gst_jimmy_run_preroll_done (run, element);
 }
 

@@ -187,8 +187,7 @@ gst_jimmy_subtitle_chain_free (GstJimmySubtitleChain * chain)
 
 /* Whether @object is one of the chain's elements, or inside one. */
 gboolean
-gst_jimmy_subtitle_chain_has (GstJimmySubtitleChain * chain,
-    GstObject * object)
+gst_jimmy_subtitle_chain_has (GstJimmySubtitleChain * chain, GstObject * object)
 {
   gboolean found;
 

@@ -46,9 +46,10 @@ gst_jimmy_uri_parse_task_id (const gchar * uri, GError ** error)
 
   if (!g_uri_split (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme,
           &userinfo, &host, &port, &path, &query, &fragment, NULL)
-      || g_ascii_strcasecmp (scheme, GST_JIMMY_URI_SCHEME) != 0 || userinfo != NULL
-      || host == NULL || *host == '\0' || port != -1 || query != NULL
-      || fragment != NULL || (*path != '\0' && g_strcmp0 (path, "/") != 0))
+      || g_ascii_strcasecmp (scheme, GST_JIMMY_URI_SCHEME) != 0
+      || userinfo != NULL || host == NULL || *host == '\0' || port != -1
+      || query != NULL || fragment != NULL || (*path != '\0'
+          && g_strcmp0 (path, "/") != 0))
     goto bad_uri;
   /* GUri strips the brackets of an IP literal: "jimmy://[::1]" is no id. */
   if (strstr (uri, "://[") != NULL)
