@@ -121,8 +121,8 @@ gst_jimmy_subtitle_chain_start (GstJimmySubtitleChain * chain)
   GstElement *http_src, *parser;
 
   gst_pad_set_active (chain->pad, TRUE);
-  gst_element_add_pad (GST_ELEMENT_CAST (chain->bin),
-      gst_object_ref (chain->pad));
+  /* The bin takes a reference of its own: the pad is not floating. */
+  gst_element_add_pad (GST_ELEMENT_CAST (chain->bin), chain->pad);
   gst_element_no_more_pads (GST_ELEMENT_CAST (chain->bin));
 
   g_mutex_lock (&chain->lock);
