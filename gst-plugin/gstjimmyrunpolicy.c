@@ -158,8 +158,11 @@ gst_jimmy_run_handle_message (GstJimmyRun * run, GstMessage * message)
       || gst_object_has_as_ancestor (src, run->refused_source));
   g_mutex_unlock (&run->lock);
 
-  if (element == NULL || !(from_source || from_parser || from_subtitles))
+  if (!(from_source || from_parser || from_subtitles))
     return FALSE;
+  if (element == NULL)
+    /* Stopped: what the children say while they stop is no news. */
+    return error;
   if (!error)
     /* A "text/html decoder" is no plug-in to look for. */
     return from_parser && web_content != NULL;
