@@ -38,7 +38,7 @@ struct _GstJimmyRun
    * taken after the element's state lock, before a chain's lock. */
   GMutex lock;
   RunState state;
-  GstElement *element;          /* (owned) until stopped */
+  GstElement *element;          /* (owned) until finished */
   GCancellable *cancellable;    /* (owned) (nullable) the waits' */
   gboolean async_pending;       /* async-start posted, not async-done */
   gboolean progress_open;       /* progress START posted, no end yet */
