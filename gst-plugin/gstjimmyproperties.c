@@ -154,10 +154,11 @@ gst_jimmy_properties_install (GObjectClass * klass, GParamSpec ** properties)
   /**
    * GstJimmyAudioSrc:subtitles:
    *
-   * When the completed task has a subtitleFile, expose it as timed text
-   * on a "subtitle" sometimes pad (souphttpsrc ! subparse), added before
-   * the audio starts. Link it, or leave this off: an unlinked pad stops
-   * the pipeline with a not-linked error.
+   * Add a "subtitle" sometimes pad once the task completed, before the
+   * audio starts: the task's subtitleFile as timed text (souphttpsrc !
+   * subparse), or an empty stream for a task without one. Subtitles
+   * never stop the audio: a failed download (or an unlinked pad) is a
+   * WARNING and ends the subtitle pad.
    */
   properties[PROP_SUBTITLES] = g_param_spec_boolean ("subtitles",
       "Subtitles", "Expose the task's subtitleFile as timed text on a "
