@@ -1,6 +1,11 @@
-/* gstjimmyaudiochain.c: the audio half of jimmyaudiosrc: souphttpsrc and
- * decodebin (or typefind), built inside the bin once the task completed,
+/* gstjimmyaudiochain.c: the audio half of jimmyaudiosrc: a source
+ * (souphttpsrc, or filesrc for a cache entry) and decodebin (or typefind
+ * with decode=false), built inside the bin once the task completed,
  * behind the always-present src ghost pad.
+ *
+ * The chain reports up only through its callbacks. Its signal handlers
+ * hold a reference to it, so a late streaming thread never meets a freed
+ * chain.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -8,100 +13,76 @@
 #include "config.h"
 #endif
 
-#include <gst/pbutils/missing-plugins.h>
-
-#include "gstjimmyaudiosrc-private.h"
-#include "jimmy-proxy.h"
+#include "gstjimmyaudiochain.h"
+#include "gstjimmychildren.h"
+#include "gstjimmychilderrors.h"
 #include "gstjimmyelements.h"
-#include "gstjimmymessages.h"
 
 #define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
 
-/* A missing element is an error for the user to fix by installing it. */
-GstElement *
-gst_jimmy_make_child (GstJimmyAudioSrc * self, const gchar * factory)
+struct _GstJimmyAudioChain
 {
-  GstElement *element = gst_element_factory_make (factory, NULL);
+  GstBin *bin;                  /* (unowned) the jimmyaudiosrc */
+  GstPad *ghost;                /* (owned) its src pad */
+  GstJimmyAudioChainCallbacks callbacks;
+  gpointer user_data;           /* (owned) by user_data_free */
+  GDestroyNotify user_data_free;
 
-  if (element == NULL) {
-    g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-    g_autofree gchar *text = g_strdup_printf ("Task \"%s\" cannot be "
-        "played: the GStreamer element \"%s\" is missing; install "
-        "gstreamer1.0-plugins-good and gstreamer1.0-plugins-base.", task_id,
-        factory);
+  /* Guards the fields below; never held while changing states, adding
+   * or removing elements or calling a callback. */
+  GMutex lock;
+  GstElement *source;           /* (unowned) in the bin, or NULL */
+  GstElement *parser;           /* (unowned) in the bin, or NULL */
+  GstElement *retiring;         /* (unowned) a replaced source being
+                                 * removed: its last errors are still
+                                 * the chain's */
+  gboolean exposed;             /* audio_started was called */
+  gchar *web_content;           /* (nullable) what decodebin was given */
+};
 
-    gst_element_post_message (GST_ELEMENT_CAST (self),
-        gst_missing_element_message_new (GST_ELEMENT_CAST (self), factory));
-    gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_CORE_ERROR,
-        GST_CORE_ERROR_MISSING_PLUGIN, task_id, text, NULL, NULL);
-  }
-  return element;
+GstJimmyAudioChain *
+gst_jimmy_audio_chain_new (GstBin * bin, GstPad * ghost,
+    const GstJimmyAudioChainCallbacks * callbacks, gpointer user_data,
+    GDestroyNotify user_data_free)
+{
+  GstJimmyAudioChain *chain = g_atomic_rc_box_new0 (GstJimmyAudioChain);
+
+  chain->bin = bin;
+  chain->ghost = gst_object_ref (ghost);
+  chain->callbacks = *callbacks;
+  chain->user_data = user_data;
+  chain->user_data_free = user_data_free;
+  g_mutex_init (&chain->lock);
+  return chain;
 }
 
-/**
- * gst_jimmy_make_http_src:
- *
- * Returns: (transfer floating) (nullable): a souphttpsrc for @url with the
- * run's HTTP settings. It never sends the API key: that is for the API
- * origin only.
- */
-GstElement *
-gst_jimmy_make_http_src (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
-    const gchar * url)
+GstJimmyAudioChain *
+gst_jimmy_audio_chain_ref (GstJimmyAudioChain * chain)
 {
-  GstElement *http_src = gst_jimmy_make_child (self, "souphttpsrc");
-  g_autofree gchar *proxy = NULL;
-  g_autofree gchar *default_proxy = NULL;
-
-  if (http_src == NULL)
-    return NULL;
-
-  g_object_set (http_src, "location", url, "ssl-strict", o->ssl_strict,
-      "timeout", o->request_timeout_s, NULL);
-  if (o->user_agent != NULL)
-    g_object_set (http_src, "user-agent", o->user_agent, NULL);
-
-  /* souphttpsrc starts with $http_proxy, for every URL, deaf to
-   * proxy="" and $no_proxy: override that with the client's rule. Only
-   * without one does it go direct, and share the pipeline's session
-   * (keep-alive connections), so leave it be when direct is the answer. */
-  proxy = jimmy_proxy_for_uri (o->proxy, url);
-  g_object_get (http_src, "proxy", &default_proxy, NULL);
-  if (default_proxy != NULL || g_strcmp0 (proxy, JIMMY_PROXY_DIRECT) != 0)
-    g_object_set (http_src, "proxy", proxy, NULL);
-  return http_src;
-}
-
-/* Stops @element, if any, and takes it out of the bin. */
-void
-gst_jimmy_remove_child (GstJimmyAudioSrc * self, GstElement * element)
-{
-  if (element == NULL)
-    return;
-
-  gst_element_set_state (element, GST_STATE_NULL);
-  gst_bin_remove (GST_BIN_CAST (self), element);
-}
-
-/* A freshly made source and parser that do not link: a broken
- * GStreamer installation, not something the task did. */
-void
-gst_jimmy_post_link_error (GstJimmyAudioSrc * self)
-{
-  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-  g_autofree gchar *text = g_strdup_printf ("Task \"%s\" cannot be played: "
-      "GStreamer could not link its internal elements; check the GStreamer "
-      "installation (gst-inspect-1.0 souphttpsrc).", task_id);
-
-  gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_CORE_ERROR,
-      GST_CORE_ERROR_NEGOTIATION, task_id, text, NULL, NULL);
+  return g_atomic_rc_box_acquire (chain);
 }
 
 static void
-set_ghost_target (GstJimmyAudioSrc * self, GstPad * target)
+chain_clear (GstJimmyAudioChain * chain)
 {
-  if (!gst_ghost_pad_set_target (GST_GHOST_PAD_CAST (self->srcpad), target))
-    GST_WARNING_OBJECT (self, "could not retarget the src pad");
+  gst_object_unref (chain->ghost);
+  if (chain->user_data_free != NULL)
+    chain->user_data_free (chain->user_data);
+  g_free (chain->web_content);
+  g_mutex_clear (&chain->lock);
+}
+
+void
+gst_jimmy_audio_chain_unref (GstJimmyAudioChain * chain)
+{
+  g_atomic_rc_box_release_full (chain, (GDestroyNotify) chain_clear);
+}
+
+static void
+set_ghost_target (GstJimmyAudioChain * chain, GstPad * target)
+{
+  if (!gst_ghost_pad_set_target (GST_GHOST_PAD_CAST (chain->ghost), target))
+    GST_WARNING_OBJECT (chain->bin, "could not retarget the src pad");
 }
 
 static gboolean
@@ -118,58 +99,99 @@ is_audio_pad (GstPad * pad)
   return g_str_has_prefix (name, "audio/");
 }
 
-/* Streaming thread of decodebin. */
+/* decodebin's streaming thread. */
 static void
-on_decoded_pad (GstElement * decoder, GstPad * pad, GstJimmyAudioSrc * self)
+on_decoded_pad (GstElement * decoder, GstPad * pad, GstJimmyAudioChain * chain)
 {
   gboolean first;
 
   if (!is_audio_pad (pad)) {
-    GST_DEBUG_OBJECT (self, "ignoring non-audio pad %" GST_PTR_FORMAT, pad);
+    GST_DEBUG_OBJECT (chain->bin, "ignoring non-audio pad %" GST_PTR_FORMAT,
+        pad);
     return;
   }
 
-  g_mutex_lock (&self->lock);
-  first = !self->audio_exposed;
-  self->audio_exposed = TRUE;
-  g_mutex_unlock (&self->lock);
-
+  g_mutex_lock (&chain->lock);
+  first = !chain->exposed;
+  chain->exposed = TRUE;
+  g_mutex_unlock (&chain->lock);
   if (!first)
     return;
 
-  GST_DEBUG_OBJECT (self, "exposing %" GST_PTR_FORMAT, pad);
-  set_ghost_target (self, pad);
-  gst_jimmy_audio_src_audio_started (self);
+  GST_DEBUG_OBJECT (chain->bin, "exposing %" GST_PTR_FORMAT, pad);
+  set_ghost_target (chain, pad);
+  chain->callbacks.audio_started (chain->user_data);
 }
 
 static void
-on_no_more_pads (GstElement * decoder, GstJimmyAudioSrc * self)
+on_no_more_pads (GstElement * decoder, GstJimmyAudioChain * chain)
 {
   gboolean exposed;
 
-  g_mutex_lock (&self->lock);
-  exposed = self->audio_exposed;
-  g_mutex_unlock (&self->lock);
-
+  g_mutex_lock (&chain->lock);
+  exposed = chain->exposed;
+  g_mutex_unlock (&chain->lock);
   if (!exposed)
-    gst_jimmy_post_not_audio (self, NULL);
+    chain->callbacks.not_audio (NULL, chain->user_data);
+}
+
+/* decodebin's "autoplug-continue", streaming thread: it comes before the
+ * missing-plugin message decodebin would post for a web page. */
+static gboolean
+on_autoplug_continue (GstElement * decoder, GstPad * pad, GstCaps * caps,
+    GstJimmyAudioChain * chain)
+{
+  const gchar *type;
+
+  if (gst_caps_is_empty (caps) || gst_caps_is_any (caps))
+    return TRUE;
+  type = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (gst_jimmy_is_web_content (type)) {
+    g_mutex_lock (&chain->lock);
+    g_free (chain->web_content);
+    chain->web_content = g_strdup (type);
+    g_mutex_unlock (&chain->lock);
+  }
+  return TRUE;
+}
+
+/* typefind's "have-type" with decode=false, streaming thread. */
+static void
+on_have_type (GstElement * typefind, guint probability, GstCaps * caps,
+    GstJimmyAudioChain * chain)
+{
+  const gchar *type = gst_structure_get_name (gst_caps_get_structure (caps,
+          0));
+
+  if (gst_jimmy_is_web_content (type))
+    chain->callbacks.not_audio (type, chain->user_data);
+}
+
+static void
+connect_with_ref (GstElement * element, const gchar * signal,
+    GCallback callback, GstJimmyAudioChain * chain)
+{
+  g_signal_connect_data (element, signal, callback,
+      gst_jimmy_audio_chain_ref (chain),
+      (GClosureNotify) (void (*)(void)) gst_jimmy_audio_chain_unref, 0);
 }
 
 /**
- * gst_jimmy_audio_chain_add:
+ * gst_jimmy_audio_chain_build:
  * @source: (transfer floating): where the encoded audio comes from
  *
- * Adds `source ! decodebin` (or `! typefind` when not decoding) and
- * brings it to the bin's state. With decodebin the src pad is retargeted,
- * and preroll finished, when the first audio pad appears. Called with the
- * state lock held.
+ * Adds `source ! decodebin` (or `! typefind` when not @decode) and brings
+ * it to the bin's state. With decodebin the src pad is retargeted, and
+ * audio_started called, when the first audio pad appears; with typefind
+ * at once. Called with the bin's state lock held.
  */
 gboolean
-gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, GstElement * source,
-    gboolean decode)
+gst_jimmy_audio_chain_build (GstJimmyAudioChain * chain,
+    const gchar * task_id, GstElement * source, gboolean decode,
+    GError ** error)
 {
-  GstElement *parser = gst_jimmy_make_child (self,
-      decode ? "decodebin" : "typefind");
+  GstElement *parser = gst_jimmy_make_child (GST_ELEMENT_CAST (chain->bin),
+      task_id, decode ? "decodebin" : "typefind", error);
 
   if (parser == NULL) {
     gst_object_unref (gst_object_ref_sink (source));
@@ -177,57 +199,174 @@ gst_jimmy_audio_chain_add (GstJimmyAudioSrc * self, GstElement * source,
   }
 
   if (decode) {
-    g_signal_connect (parser, "pad-added", G_CALLBACK (on_decoded_pad), self);
-    g_signal_connect (parser, "no-more-pads", G_CALLBACK (on_no_more_pads),
-        self);
-    g_signal_connect (parser, "autoplug-continue",
-        G_CALLBACK (gst_jimmy_on_autoplug_continue), self);
+    connect_with_ref (parser, "pad-added", G_CALLBACK (on_decoded_pad), chain);
+    connect_with_ref (parser, "no-more-pads", G_CALLBACK (on_no_more_pads),
+        chain);
+    connect_with_ref (parser, "autoplug-continue",
+        G_CALLBACK (on_autoplug_continue), chain);
   } else {
-    g_signal_connect (parser, "have-type", G_CALLBACK (gst_jimmy_on_have_type),
-        self);
+    connect_with_ref (parser, "have-type", G_CALLBACK (on_have_type), chain);
   }
 
-  gst_bin_add_many (GST_BIN_CAST (self), source, parser, NULL);
-  g_mutex_lock (&self->lock);
-  self->audio_source = source;
-  self->parser = parser;
-  g_mutex_unlock (&self->lock);
+  gst_bin_add_many (chain->bin, source, parser, NULL);
+  g_mutex_lock (&chain->lock);
+  chain->source = source;
+  chain->parser = parser;
+  g_mutex_unlock (&chain->lock);
 
   if (!gst_element_link (source, parser)) {
-    GST_ERROR_OBJECT (self, "could not link %s to %s",
-        GST_OBJECT_NAME (source), GST_OBJECT_NAME (parser));
-    gst_jimmy_post_link_error (self);
+    gst_jimmy_set_link_error (error, task_id, source, parser);
     return FALSE;
   }
 
   if (!decode) {
-    GstPad *pad = gst_element_get_static_pad (parser, "src");
-    set_ghost_target (self, pad);
-    gst_object_unref (pad);
+    g_autoptr (GstPad) pad = gst_element_get_static_pad (parser, "src");
+
+    set_ghost_target (chain, pad);
   }
 
   gst_element_sync_state_with_parent (parser);
   gst_element_sync_state_with_parent (source);
+  if (!decode)
+    chain->callbacks.audio_started (chain->user_data);
   return TRUE;
 }
 
-/* Called with the state lock held. */
+/**
+ * gst_jimmy_audio_chain_replace_source:
+ * @source: (transfer floating): continues the old source's bytes
+ *
+ * Takes the old source out (no field points at it from then on) and
+ * links @source, if any, to the parser in its place. Called with the
+ * bin's state lock held. On failure the chain has no source.
+ */
+gboolean
+gst_jimmy_audio_chain_replace_source (GstJimmyAudioChain * chain,
+    const gchar * task_id, GstElement * source, GError ** error)
+{
+  g_autoptr (GstPad) srcpad = NULL;
+  g_autoptr (GstPad) sinkpad = NULL;
+  GstElement *old;
+
+  /* As urisourcebin's remove_source: steal first, then unlink and
+   * remove. */
+  g_mutex_lock (&chain->lock);
+  old = g_steal_pointer (&chain->source);
+  chain->retiring = old;
+  sinkpad = chain->parser != NULL ?
+      gst_element_get_static_pad (chain->parser, "sink") : NULL;
+  g_mutex_unlock (&chain->lock);
+
+  if (old != NULL) {
+    g_autoptr (GstPad) oldpad = gst_element_get_static_pad (old, "src");
+
+    if (oldpad != NULL && sinkpad != NULL)
+      gst_pad_unlink (oldpad, sinkpad);
+    gst_jimmy_remove_child (chain->bin, old);
+    g_mutex_lock (&chain->lock);
+    chain->retiring = NULL;
+    g_mutex_unlock (&chain->lock);
+  }
+
+  if (source == NULL || sinkpad == NULL) {
+    if (source != NULL)
+      gst_object_unref (gst_object_ref_sink (source));
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "Task \"%s\": the audio chain is gone", task_id);
+    return FALSE;
+  }
+
+  gst_bin_add (chain->bin, source);
+  srcpad = gst_element_get_static_pad (source, "src");
+  if (srcpad == NULL || GST_PAD_LINK_FAILED (gst_pad_link (srcpad, sinkpad))) {
+    gst_jimmy_set_link_error (error, task_id, source, chain->parser);
+    gst_jimmy_remove_child (chain->bin, source);
+    return FALSE;
+  }
+
+  g_mutex_lock (&chain->lock);
+  chain->source = source;
+  g_mutex_unlock (&chain->lock);
+  gst_element_sync_state_with_parent (source);
+  return TRUE;
+}
+
+/* PAUSED→READY, before the bin changes its children: they keep their
+ * state until gst_jimmy_audio_chain_remove() takes them out, so that the
+ * bin's change never waits for them. */
 void
-gst_jimmy_audio_chain_remove (GstJimmyAudioSrc * self)
+gst_jimmy_audio_chain_lock_state (GstJimmyAudioChain * chain)
+{
+  g_mutex_lock (&chain->lock);
+  if (chain->source != NULL)
+    gst_element_set_locked_state (chain->source, TRUE);
+  if (chain->parser != NULL)
+    gst_element_set_locked_state (chain->parser, TRUE);
+  g_mutex_unlock (&chain->lock);
+}
+
+/* Takes the children out and stops them (see
+ * gst_jimmy_remove_children()); @done (nullable) runs once they stopped.
+ * Called with the bin's state lock held. */
+void
+gst_jimmy_audio_chain_remove (GstJimmyAudioChain * chain,
+    GDestroyNotify done, gpointer done_data)
 {
   GstElement *source, *parser;
-  GstJimmyCacheTap *cache_tap;
 
-  g_mutex_lock (&self->lock);
-  source = g_steal_pointer (&self->audio_source);
-  parser = g_steal_pointer (&self->parser);
-  cache_tap = g_steal_pointer (&self->cache_tap);
-  self->audio_exposed = FALSE;
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&chain->lock);
+  source = g_steal_pointer (&chain->source);
+  parser = g_steal_pointer (&chain->parser);
+  g_mutex_unlock (&chain->lock);
 
-  set_ghost_target (self, NULL);
-  gst_jimmy_remove_child (self, source);
-  gst_jimmy_remove_child (self, parser);
-  /* Its streaming thread is stopped: an unfinished entry is dropped. */
-  g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
+  set_ghost_target (chain, NULL);
+  {
+    GstElement *children[] = { parser, source };
+
+    gst_jimmy_remove_children (chain->bin, children, 2, done, done_data);
+  }
+}
+
+static gboolean
+comes_from (GstObject * object, GstElement * element)
+{
+  return element != NULL && (object == GST_OBJECT_CAST (element)
+      || gst_object_has_as_ancestor (object, GST_OBJECT_CAST (element)));
+}
+
+gboolean
+gst_jimmy_audio_chain_has_source (GstJimmyAudioChain * chain,
+    GstObject * object)
+{
+  gboolean found;
+
+  g_mutex_lock (&chain->lock);
+  found = comes_from (object, chain->source)
+      || comes_from (object, chain->retiring);
+  g_mutex_unlock (&chain->lock);
+  return found;
+}
+
+gboolean
+gst_jimmy_audio_chain_has_parser (GstJimmyAudioChain * chain,
+    GstObject * object)
+{
+  gboolean found;
+
+  g_mutex_lock (&chain->lock);
+  found = comes_from (object, chain->parser);
+  g_mutex_unlock (&chain->lock);
+  return found;
+}
+
+/* Returns: (nullable): a web content type decodebin was given */
+gchar *
+gst_jimmy_audio_chain_dup_web_content (GstJimmyAudioChain * chain)
+{
+  gchar *type;
+
+  g_mutex_lock (&chain->lock);
+  type = g_strdup (chain->web_content);
+  g_mutex_unlock (&chain->lock);
+  return type;
 }

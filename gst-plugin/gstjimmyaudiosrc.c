@@ -38,9 +38,14 @@
 
 #include <string.h>
 
-#include "gstjimmyaudiosrc-private.h"
+#include "gstjimmyaudiosrc.h"
 #include "gstjimmyelements.h"
 #include "gstjimmymessages.h"
+#include "gstjimmyproperties.h"
+#include "gstjimmyrun.h"
+#include "gstjimmysettings.h"
+#include "gstjimmytags.h"
+#include "gstjimmyurihandler.h"
 #include "jimmy-api.h"
 #include "jimmy-poller.h"
 #include "jimmy-text.h"
@@ -48,37 +53,48 @@
 GST_DEBUG_CATEGORY (gst_jimmy_audio_src_debug);
 #define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
 
-#define DEFAULT_USER_AGENT "GStreamer jimmyaudiosrc/" VERSION
-#define DEFAULT_DECODE TRUE
-#define DEFAULT_SSL_STRICT TRUE
-#define DEFAULT_HTTP_LOG_LEVEL SOUP_LOGGER_LOG_HEADERS
-#define DEFAULT_SUBTITLES FALSE
-
-enum
-{
-  PROP_0,
-  PROP_TASK_ID,
-  PROP_API_KEY,
-  PROP_API_URL,
-  PROP_POLL_INTERVAL,
-  PROP_TASK_TIMEOUT,
-  PROP_REQUEST_TIMEOUT,
-  PROP_MAX_RETRIES,
-  PROP_DECODE,
-  PROP_USER_AGENT,
-  PROP_PROXY,
-  PROP_SSL_STRICT,
-  PROP_HTTP_LOG_LEVEL,
-  PROP_SUBTITLES,
-  PROP_CACHE_DIR,
-  PROP_STATUS,
-  PROP_MODEL_ID,
-  PROP_AUDIO_URL,
-  PROP_SUBTITLE_URL,
-  N_PROPS
-};
+/* libsoup's log of the task API requests, credentials redacted; see the
+ * http-log-level property. */
+GST_DEBUG_CATEGORY_STATIC (gst_jimmy_http_debug);
 
 static GParamSpec *properties[N_PROPS];
+
+struct _GstJimmyAudioSrc
+{
+  GstBin parent;
+
+  GstPad *srcpad;               /* the ghost pad, always there */
+  GstJimmyTagInjector *tag_injector;    /* on srcpad */
+
+  /* Settings and results; the object lock guards them, and `run`. NULL
+   * api_key and api_url mean "not set": the environment decides at
+   * start. */
+  gchar *task_id;
+  gchar *api_key;
+  gchar *api_url;
+  guint poll_interval;
+  guint task_timeout;
+  guint request_timeout;
+  gint max_retries;
+  gboolean decode;
+  gchar *user_agent;
+  gchar *proxy;
+  gboolean ssl_strict;
+  SoupLoggerLogLevel http_log_level;
+  gboolean subtitles;
+  gchar *cache_dir;
+  gchar *status;
+  gchar *model_id;
+  gchar *audio_url;
+  gchar *subtitle_url;
+  GstJimmyRun *run;             /* READY→PAUSED … PAUSED→READY */
+
+  /* Changed in change_state only, under the state lock. */
+  JimmyPoller *poller;          /* NULL→READY … READY→NULL */
+};
+
+static void gst_jimmy_audio_src_uri_handler_init (gpointer g_iface,
+    gpointer iface_data);
 
 #define gst_jimmy_audio_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstJimmyAudioSrc, gst_jimmy_audio_src, GST_TYPE_BIN,
@@ -100,113 +116,23 @@ GST_STATIC_PAD_TEMPLATE ("subtitle", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("text/x-raw, format = (string) { pango-markup, utf8 }"));
 
 /* ---------------------------------------------------------------------- */
-/* Preroll: the bin is ASYNC from READY→PAUSED until audio flows */
+/* What the run reports */
 
 static void
-do_async_start (GstJimmyAudioSrc * self)
+notify_result (GstJimmyAudioSrc * self)
 {
-  g_mutex_lock (&self->lock);
-  self->async_pending = TRUE;
-  g_mutex_unlock (&self->lock);
-
-  GST_BIN_CLASS (parent_class)->handle_message (GST_BIN_CAST (self),
-      gst_message_new_async_start (GST_OBJECT_CAST (self)));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_ID]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_URL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE_URL]);
 }
-
-void
-gst_jimmy_audio_src_preroll_done (GstJimmyAudioSrc * self)
-{
-  gboolean pending;
-
-  g_mutex_lock (&self->lock);
-  pending = self->async_pending;
-  self->async_pending = FALSE;
-  g_mutex_unlock (&self->lock);
-
-  if (pending)
-    GST_BIN_CLASS (parent_class)->handle_message (GST_BIN_CAST (self),
-        gst_message_new_async_done (GST_OBJECT_CAST (self),
-            GST_CLOCK_TIME_NONE));
-}
-
-/* ---------------------------------------------------------------------- */
-/* Progress messages, as rtspsrc posts them: START, CONTINUE on every
- * status, then exactly one of COMPLETE, ERROR or CANCELED. */
-
-#define PROGRESS_CODE "task"
-
-static void
-post_progress (GstJimmyAudioSrc * self, GstProgressType type,
-    const gchar * text)
-{
-  gst_element_post_message (GST_ELEMENT_CAST (self),
-      gst_message_new_progress (GST_OBJECT_CAST (self), type, PROGRESS_CODE,
-          text));
-}
-
-void
-gst_jimmy_audio_src_start_progress (GstJimmyAudioSrc * self)
-{
-  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-  g_autofree gchar *text = g_strdup_printf ("Waiting for task %s", task_id);
-
-  g_mutex_lock (&self->lock);
-  self->progress_open = TRUE;
-  g_mutex_unlock (&self->lock);
-  post_progress (self, GST_PROGRESS_TYPE_START, text);
-}
-
-void
-gst_jimmy_audio_src_continue_progress (GstJimmyAudioSrc * self,
-    const JimmyTask * task)
-{
-  g_autofree gchar *text = g_strdup_printf ("Task %s is %s", task->id,
-      task->status_string);
-  gboolean open;
-
-  g_mutex_lock (&self->lock);
-  open = self->progress_open;
-  g_mutex_unlock (&self->lock);
-  if (open)
-    post_progress (self, GST_PROGRESS_TYPE_CONTINUE, text);
-}
-
-/* Posts @type unless the progress already ended. */
-void
-gst_jimmy_audio_src_end_progress (GstJimmyAudioSrc * self,
-    GstProgressType type, const gchar * text)
-{
-  gboolean open;
-
-  g_mutex_lock (&self->lock);
-  open = self->progress_open;
-  self->progress_open = FALSE;
-  g_mutex_unlock (&self->lock);
-  if (open)
-    post_progress (self, type, text);
-}
-
-/* The src pad has its audio: progress is complete, preroll can end. */
-void
-gst_jimmy_audio_src_audio_started (GstJimmyAudioSrc * self)
-{
-  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-  g_autofree gchar *text = g_strdup_printf ("Playing task %s", task_id);
-
-  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_COMPLETE, text);
-  gst_jimmy_audio_src_preroll_done (self);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Results, as read-only properties */
-
-static void notify_result (GstJimmyAudioSrc * self);
 
 /* Updates the read-only result properties from @task (nullable). */
-void
-gst_jimmy_audio_src_set_result (GstJimmyAudioSrc * self,
-    const JimmyTask * task)
+static void
+set_result (GstElement * element, const JimmyTask * task)
 {
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (element);
+
   GST_OBJECT_LOCK (self);
   g_free (self->status);
   self->status = g_strdup (task ? task->status_string : NULL);
@@ -220,27 +146,141 @@ gst_jimmy_audio_src_set_result (GstJimmyAudioSrc * self,
   notify_result (self);
 }
 
+/* async-start and async-done go through the bin's own handling, so that
+ * its state completes (as decodebin2's do_async_done). */
 static void
-notify_result (GstJimmyAudioSrc * self)
+bin_message (GstElement * element, GstMessage * message)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_ID]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_URL]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE_URL]);
+  GST_BIN_CLASS (parent_class)->handle_message (GST_BIN_CAST (element),
+      message);
+}
+
+static const GstJimmyRunCallbacks run_callbacks = {
+  bin_message,
+  set_result,
+};
+
+static GstJimmyRun *
+dup_run (GstJimmyAudioSrc * self)
+{
+  GstJimmyRun *run;
+
+  GST_OBJECT_LOCK (self);
+  run = self->run ? gst_jimmy_run_ref (self->run) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  return run;
 }
 
 static void
 gst_jimmy_audio_src_handle_message (GstBin * bin, GstMessage * message)
 {
   GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (bin);
+  g_autoptr (GstJimmyRun) run = dup_run (self);
 
-  /* The expired-URL recovery first: it takes some errors back. */
-  if (gst_jimmy_recovery_handle_message (self, message)
-      || gst_jimmy_child_errors_handle_message (self, message)) {
+  if (run != NULL && gst_jimmy_run_handle_message (run, message)) {
     gst_message_unref (message);
     return;
   }
   GST_BIN_CLASS (parent_class)->handle_message (bin, message);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Settings for a run */
+
+static const gchar *
+nonempty_or_null (const gchar * value)
+{
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+/* On the poller thread. Elements share its sessions, so the lines name
+ * no element. */
+static void
+log_http_line (char direction, const char *line)
+{
+  GST_CAT_TRACE (gst_jimmy_http_debug, "%c %s", direction, line);
+}
+
+/* A copy of the settings; explicit properties win over the environment. */
+static GstJimmyRunSettings *
+snapshot_settings (GstJimmyAudioSrc * self)
+{
+  GstJimmyRunSettings *settings = g_new0 (GstJimmyRunSettings, 1);
+  JimmyPollOptions *o;
+  const gchar *api_url, *api_key;
+
+  GST_OBJECT_LOCK (self);
+  api_url = nonempty_or_null (self->api_url);
+  if (api_url == NULL)
+    api_url = nonempty_or_null (g_getenv ("JIMMY_API_URL"));
+  api_key = nonempty_or_null (self->api_key);
+  if (api_key == NULL)
+    api_key = nonempty_or_null (g_getenv ("JIMMY_API_KEY"));
+
+  o = jimmy_poll_options_new (api_url ? api_url : JIMMY_API_DEFAULT_URL,
+      self->task_id, api_key);
+  o->poll_interval_ms = self->poll_interval;
+  o->task_timeout_s = self->task_timeout;
+  o->request_timeout_s = self->request_timeout;
+  o->max_retries = self->max_retries;
+  o->user_agent = g_strdup (self->user_agent);
+  o->proxy = g_strdup (self->proxy);
+  o->ssl_strict = self->ssl_strict;
+  /* Like souphttpsrc: no logger unless its lines would be shown. */
+  if (gst_debug_category_get_threshold (gst_jimmy_http_debug) >=
+      GST_LEVEL_TRACE) {
+    o->http_log_level = self->http_log_level;
+    o->http_log_func = log_http_line;
+  }
+  settings->options = o;
+  settings->decode = self->decode;
+  settings->subtitles = self->subtitles;
+  settings->cache_dir = g_strdup (nonempty_or_null (self->cache_dir));
+  GST_OBJECT_UNLOCK (self);
+
+  return settings;
+}
+
+/* ---------------------------------------------------------------------- */
+/* States */
+
+/* READY→PAUSED, before chaining up: a run from a copy of the settings. */
+static gboolean
+create_run (GstJimmyAudioSrc * self)
+{
+  GstElement *element = GST_ELEMENT_CAST (self);
+  g_autoptr (GstJimmyRunSettings) settings = snapshot_settings (self);
+  GstJimmyRun *run;
+
+  if (!gst_jimmy_settings_validate (element, settings->options))
+    return FALSE;
+
+  set_result (GST_ELEMENT_CAST (self), NULL);
+  run = gst_jimmy_run_new (GST_ELEMENT_CAST (self), self->poller,
+      self->tag_injector, g_steal_pointer (&settings), &run_callbacks);
+  GST_OBJECT_LOCK (self);
+  g_clear_pointer (&self->run, gst_jimmy_run_unref);
+  self->run = run;
+  GST_OBJECT_UNLOCK (self);
+  gst_jimmy_run_start_preroll (run);
+  return TRUE;
+}
+
+/* PAUSED→READY, after chaining up (or a failed READY→PAUSED). Stopping
+ * twice is harmless. */
+static void
+drop_run (GstJimmyAudioSrc * self)
+{
+  GstJimmyRun *run;
+
+  GST_OBJECT_LOCK (self);
+  run = g_steal_pointer (&self->run);
+  GST_OBJECT_UNLOCK (self);
+  if (run == NULL)
+    return;
+  gst_jimmy_run_stop (run);
+  gst_jimmy_run_finish (run);
+  gst_jimmy_run_unref (run);
 }
 
 static GstStateChangeReturn
@@ -248,22 +288,24 @@ gst_jimmy_audio_src_change_state (GstElement * element,
     GstStateChange transition)
 {
   GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (element);
+  g_autoptr (GstJimmyRun) run = NULL;
   GstStateChangeReturn ret;
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
-      g_mutex_lock (&self->lock);
       if (self->poller == NULL)
         self->poller = jimmy_poller_dup_default ();
-      g_mutex_unlock (&self->lock);
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!gst_jimmy_run_prepare (self))
+      if (!create_run (self))
         goto bad_settings;
-      do_async_start (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
-      gst_jimmy_run_stop (self);
+      /* Cancels the wait, makes late callbacks stale and locks the
+       * children's states: the bin's change passes them by. */
+      run = dup_run (self);
+      if (run != NULL)
+        gst_jimmy_run_stop (run);
       break;
     default:
       break;
@@ -275,18 +317,15 @@ gst_jimmy_audio_src_change_state (GstElement * element,
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      gst_jimmy_run_start (self);
+      run = dup_run (self);
+      gst_jimmy_run_start (run);
       ret = GST_STATE_CHANGE_ASYNC;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
-      gst_jimmy_audio_chain_remove (self);
-      gst_jimmy_subtitle_chain_remove (self);
-      gst_jimmy_audio_src_preroll_done (self);
+      drop_run (self);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
-      g_mutex_lock (&self->lock);
       g_clear_object (&self->poller);
-      g_mutex_unlock (&self->lock);
       break;
     default:
       break;
@@ -301,16 +340,117 @@ bad_settings:
   }
 parent_failed:
   {
-    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
-      gst_jimmy_run_stop (self);
-      gst_jimmy_audio_src_preroll_done (self);
-    }
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+      drop_run (self);
     return ret;
   }
 }
 
 /* ---------------------------------------------------------------------- */
+/* The URI handler: jimmy://<task-id> */
+
+static GstURIType
+gst_jimmy_audio_src_uri_get_type (GType type)
+{
+  return GST_URI_SRC;
+}
+
+static const gchar *const *
+gst_jimmy_audio_src_uri_get_protocols (GType type)
+{
+  static const gchar *protocols[] = { GST_JIMMY_URI_SCHEME, NULL };
+
+  return protocols;
+}
+
+static gchar *
+gst_jimmy_audio_src_uri_get_uri (GstURIHandler * handler)
+{
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
+  gchar *uri;
+
+  GST_OBJECT_LOCK (self);
+  uri = gst_jimmy_uri_for_task_id (self->task_id);
+  GST_OBJECT_UNLOCK (self);
+  return uri;
+}
+
+static GstState settings_busy_state (GstJimmyAudioSrc * self);
+
+static gboolean
+gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
+    GError ** error)
+{
+  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
+  g_autofree gchar *task_id = NULL;
+  GstState busy = settings_busy_state (self);
+
+  if (busy != GST_STATE_VOID_PENDING) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+        "Changing the URI of jimmyaudiosrc in the %s state is not "
+        "supported; set it to READY or NULL first",
+        gst_element_state_get_name (busy));
+    return FALSE;
+  }
+
+  task_id = gst_jimmy_uri_parse_task_id (uri, error);
+  if (task_id == NULL)
+    return FALSE;
+
+  GST_OBJECT_LOCK (self);
+  g_free (self->task_id);
+  self->task_id = g_steal_pointer (&task_id);
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK_ID]);
+  return TRUE;
+}
+
+static void
+gst_jimmy_audio_src_uri_handler_init (gpointer g_iface, gpointer iface_data)
+{
+  GstURIHandlerInterface *iface = g_iface;
+
+  iface->get_type = gst_jimmy_audio_src_uri_get_type;
+  iface->get_protocols = gst_jimmy_audio_src_uri_get_protocols;
+  iface->get_uri = gst_jimmy_audio_src_uri_get_uri;
+  iface->set_uri = gst_jimmy_audio_src_uri_set_uri;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Properties */
+
+/* The state a settings change would be refused in (as the run, from
+ * READY→PAUSED to PAUSED→READY, plays with a copy), or VOID_PENDING. */
+static GstState
+settings_busy_state (GstJimmyAudioSrc * self)
+{
+  GstState current, pending;
+
+  GST_OBJECT_LOCK (self);
+  current = GST_STATE (self);
+  pending = GST_STATE_PENDING (self);
+  GST_OBJECT_UNLOCK (self);
+  if (current >= GST_STATE_PAUSED)
+    return current;
+  if (pending >= GST_STATE_PAUSED)
+    return pending;
+  return GST_STATE_VOID_PENDING;
+}
+
+/* MUTABLE_READY: refused in PAUSED and PLAYING with one warning, as
+ * GStreamer elements do; the value in use stays. */
+static gboolean
+settings_mutable (GstJimmyAudioSrc * self, GParamSpec * pspec)
+{
+  GstState busy = settings_busy_state (self);
+
+  if (busy == GST_STATE_VOID_PENDING)
+    return TRUE;
+  g_warning ("%s: the \"%s\" property cannot be changed in the %s state; "
+      "set the element to READY or NULL first", GST_OBJECT_NAME (self),
+      pspec->name, gst_element_state_get_name (busy));
+  return FALSE;
+}
 
 static void
 replace_string (GstJimmyAudioSrc * self, gchar ** field, const GValue * value)
@@ -326,6 +466,9 @@ gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (object);
+
+  if (!settings_mutable (self, pspec))
+    return;
 
   switch (prop_id) {
     case PROP_TASK_ID:
@@ -408,9 +551,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
       break;
     case PROP_API_URL:
       /* What a start would use. */
-      if (gst_jimmy_nonempty_or_null (self->api_url) != NULL)
+      if (nonempty_or_null (self->api_url) != NULL)
         g_value_set_string (value, self->api_url);
-      else if (gst_jimmy_nonempty_or_null (g_getenv ("JIMMY_API_URL")) != NULL)
+      else if (nonempty_or_null (g_getenv ("JIMMY_API_URL")) != NULL)
         g_value_set_string (value, g_getenv ("JIMMY_API_URL"));
       else
         g_value_set_string (value, JIMMY_API_DEFAULT_URL);
@@ -473,20 +616,18 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
 static void
 gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
 {
-  g_mutex_init (&self->lock);
   self->poll_interval = JIMMY_POLL_DEFAULT_INTERVAL_MS;
   self->task_timeout = JIMMY_POLL_DEFAULT_TASK_TIMEOUT_S;
   self->request_timeout = JIMMY_POLL_DEFAULT_REQUEST_TIMEOUT_S;
   self->max_retries = JIMMY_POLL_DEFAULT_MAX_RETRIES;
-  self->decode = DEFAULT_DECODE;
-  self->user_agent = g_strdup (DEFAULT_USER_AGENT);
-  self->ssl_strict = DEFAULT_SSL_STRICT;
-  self->http_log_level = DEFAULT_HTTP_LOG_LEVEL;
-  self->subtitles = DEFAULT_SUBTITLES;
+  self->decode = GST_JIMMY_DEFAULT_DECODE;
+  self->user_agent = g_strdup (GST_JIMMY_DEFAULT_USER_AGENT);
+  self->ssl_strict = GST_JIMMY_DEFAULT_SSL_STRICT;
+  self->http_log_level = GST_JIMMY_DEFAULT_HTTP_LOG_LEVEL;
+  self->subtitles = GST_JIMMY_DEFAULT_SUBTITLES;
 
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
-      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
-          "src"));
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "src"));
   gst_element_add_pad (GST_ELEMENT_CAST (self), self->srcpad);
   self->tag_injector = gst_jimmy_tag_injector_new (self->srcpad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
@@ -503,26 +644,16 @@ gst_jimmy_audio_src_finalize (GObject * object)
   g_free (self->user_agent);
   g_free (self->proxy);
   g_free (self->cache_dir);
-  g_free (self->run_cache_dir);
-  g_free (self->run_cached_audio);
-  g_clear_pointer (&self->run_task, jimmy_task_free);
-  g_free (self->not_audio_type);
   g_free (self->status);
   g_free (self->model_id);
   g_free (self->audio_url);
   g_free (self->subtitle_url);
+  g_clear_pointer (&self->run, gst_jimmy_run_unref);
   g_clear_object (&self->poller);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->options, jimmy_poll_options_free);
   gst_jimmy_tag_injector_free (self->tag_injector);
-  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
-
-#define SETTING_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
-    GST_PARAM_MUTABLE_READY)
-#define RESULT_FLAGS (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)
 
 static void
 gst_jimmy_audio_src_class_init (GstJimmyAudioSrcClass * klass)
@@ -534,188 +665,10 @@ gst_jimmy_audio_src_class_init (GstJimmyAudioSrcClass * klass)
   gobject_class->get_property = gst_jimmy_audio_src_get_property;
   gobject_class->finalize = gst_jimmy_audio_src_finalize;
 
-  /**
-   * GstJimmyAudioSrc:task-id:
-   *
-   * The SoundClone task to play. Required; read at READY→PAUSED. Sent
-   * percent-encoded as one path segment.
-   */
-  properties[PROP_TASK_ID] = g_param_spec_string ("task-id", "Task ID",
-      "SoundClone task id returned by the create call (e.g. audio_…); "
-      "required", NULL, SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:api-key:
-   *
-   * The Bearer token. Write-only; read at READY→PAUSED. Unset or empty
-   * falls back to $JIMMY_API_KEY. Sent only to the api-url's origin.
-   */
-  properties[PROP_API_KEY] = g_param_spec_string ("api-key", "API key",
-      "Jimmy AI API key (write-only); default: $JIMMY_API_KEY. Prefer the "
-      "environment variable: launch lines are logged", NULL,
-      G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
-
-  /**
-   * GstJimmyAudioSrc:api-url:
-   *
-   * Base URL of the API. Unset or empty falls back to $JIMMY_API_URL, then
-   * to https://www.jimmyai.cn. Reading it gives the URL a start would use.
-   */
-  properties[PROP_API_URL] = g_param_spec_string ("api-url", "API URL",
-      "Base URL of the Jimmy AI API (http or https); default: "
-      "$JIMMY_API_URL, else " JIMMY_API_DEFAULT_URL, JIMMY_API_DEFAULT_URL,
-      SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:poll-interval:
-   *
-   * Time between two polls while the task is queued or processing. The
-   * service asks for 5 to 10 s.
-   */
-  properties[PROP_POLL_INTERVAL] = g_param_spec_uint ("poll-interval",
-      "Poll interval", "Milliseconds between two polls of the task",
-      JIMMY_POLL_MIN_INTERVAL_MS, JIMMY_POLL_MAX_INTERVAL_MS,
-      JIMMY_POLL_DEFAULT_INTERVAL_MS, SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:task-timeout:
-   *
-   * Give up with an error if the task has not completed this many
-   * seconds after polling started.
-   */
-  properties[PROP_TASK_TIMEOUT] = g_param_spec_uint ("task-timeout",
-      "Task timeout", "Seconds to wait for the task to complete "
-      "(0 = wait for ever)", 0, G_MAXUINT, JIMMY_POLL_DEFAULT_TASK_TIMEOUT_S,
-      SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:request-timeout:
-   *
-   * Limit on one API request, headers and body; also souphttpsrc's
-   * timeout for the audio download.
-   */
-  properties[PROP_REQUEST_TIMEOUT] = g_param_spec_uint ("request-timeout",
-      "Request timeout", "Seconds one HTTP request may take (0 = no limit)",
-      0, 3600, JIMMY_POLL_DEFAULT_REQUEST_TIMEOUT_S, SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:max-retries:
-   *
-   * Consecutive transient failures tolerated (connection errors, request
-   * timeouts, HTTP 408, 429 and 5xx) before giving up, with exponential
-   * backoff and jitter between tries, honouring Retry-After.
-   */
-  properties[PROP_MAX_RETRIES] = g_param_spec_int ("max-retries",
-      "Max retries", "Consecutive failed polls tolerated before giving up "
-      "(-1 = retry for ever)", -1, G_MAXINT, JIMMY_POLL_DEFAULT_MAX_RETRIES,
-      SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:decode:
-   *
-   * TRUE outputs raw decoded audio; FALSE outputs the encoded stream
-   * exactly as served (e.g. audio/mpeg), for saving without re-encoding.
-   */
-  properties[PROP_DECODE] = g_param_spec_boolean ("decode", "Decode",
-      "Output decoded raw audio (TRUE) or the encoded stream as served "
-      "(FALSE)", DEFAULT_DECODE, SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:user-agent:
-   *
-   * User-Agent of the API requests and of the audio download.
-   */
-  properties[PROP_USER_AGENT] = g_param_spec_string ("user-agent",
-      "User-Agent", "User-Agent header of every request",
-      DEFAULT_USER_AGENT, SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:proxy:
-   *
-   * HTTP proxy for the API and the audio. Unset uses $http_proxy,
-   * $https_proxy and $no_proxy; "" means no proxy.
-   */
-  properties[PROP_PROXY] = g_param_spec_string ("proxy", "Proxy",
-      "HTTP proxy URI (default: $http_proxy/$https_proxy; \"\" = none)",
-      NULL, SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:ssl-strict:
-   *
-   * Refuse TLS certificates that do not verify. Only turn off for test
-   * servers.
-   */
-  properties[PROP_SSL_STRICT] = g_param_spec_boolean ("ssl-strict",
-      "SSL strict", "Refuse TLS certificates that do not verify",
-      DEFAULT_SSL_STRICT, SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:http-log-level:
-   *
-   * How much of each task API request and response libsoup logs, as
-   * souphttpsrc's property of the same name: the log is only made when
-   * the "jimmyhttp" debug category is at TRACE level or above, and goes
-   * there. The values of Authorization, Proxy-Authorization, Cookie and
-   * Set-Cookie headers are replaced with "[REDACTED]". The audio
-   * download is souphttpsrc's, with its own http-log-level.
-   */
-  properties[PROP_HTTP_LOG_LEVEL] = g_param_spec_enum ("http-log-level",
-      "HTTP log level", "How much of the task API requests to log, when the "
-      "\"jimmyhttp\" debug category is at TRACE or above; credentials are "
-      "redacted", SOUP_TYPE_LOGGER_LOG_LEVEL, DEFAULT_HTTP_LOG_LEVEL,
-      SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:subtitles:
-   *
-   * When the completed task has a subtitleFile, expose it as timed text
-   * on a "subtitle" sometimes pad (souphttpsrc ! subparse), added before
-   * the audio starts. Link it, or leave this off: an unlinked pad stops
-   * the pipeline with a not-linked error.
-   */
-  properties[PROP_SUBTITLES] = g_param_spec_boolean ("subtitles",
-      "Subtitles", "Expose the task's subtitleFile as timed text on a "
-      "\"subtitle\" sometimes pad", DEFAULT_SUBTITLES, SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:cache-dir:
-   *
-   * Directory where completed tasks' audio is kept, as served, under a
-   * name derived from the task id. A task found there plays from disk
-   * without any API request; an entry whose size or SHA-256 does not
-   * match its record is deleted and fetched again. Entries are written
-   * under a temporary name and renamed when complete. Unset: no cache.
-   */
-  properties[PROP_CACHE_DIR] = g_param_spec_string ("cache-dir",
-      "Cache directory", "Keep completed tasks' audio here and replay it "
-      "without asking the API (unset = no cache)", NULL, SETTING_FLAGS);
-
-  /**
-   * GstJimmyAudioSrc:status:
-   *
-   * The task's last reported status: queued, processing, completed,
-   * failed, or what else the service said. NULL before the first poll.
-   */
-  properties[PROP_STATUS] = g_param_spec_string ("status", "Status",
-      "Last status the service reported for the task (read-only)", NULL,
-      RESULT_FLAGS);
-
-  properties[PROP_MODEL_ID] = g_param_spec_string ("model-id", "Model ID",
-      "modelId of a completed preview task (read-only)", NULL, RESULT_FLAGS);
-
-  properties[PROP_AUDIO_URL] = g_param_spec_string ("audio-url",
-      "Audio URL", "audioUrl of the completed task (read-only)", NULL,
-      RESULT_FLAGS);
-
-  properties[PROP_SUBTITLE_URL] = g_param_spec_string ("subtitle-url",
-      "Subtitle URL", "subtitleFile of the completed task, if any "
-      "(read-only)", NULL, RESULT_FLAGS);
-
-  g_object_class_install_properties (gobject_class, N_PROPS, properties);
+  gst_jimmy_properties_install (gobject_class, properties);
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &subtitle_template);
+  gst_element_class_add_static_pad_template (element_class, &subtitle_template);
   gst_element_class_set_static_metadata (element_class,
       "Jimmy AI SoundClone source", "Source/Audio/Network",
       "Waits for a Jimmy AI SoundClone task to complete and plays its audio",

@@ -1,33 +1,30 @@
-/* gstjimmychilderrors.c: what the audio chain's elements report, said for
- * the task.
+/* gstjimmychilderrors.c: what the chains' elements report, said for the
+ * task.
  *
  * souphttpsrc, filesrc, decodebin and typefind know nothing of tasks:
  * their errors name neither the task nor what to do, and some mislead (a
  * web page served instead of audio makes decodebin ask for a "text/html
- * decoder" plug-in). Their first error is posted again as the element's
- * own, naming the task, with the task details; the rest of that
- * failure's errors are dropped.
+ * decoder" plug-in; basesrc's "Internal data stream error" may mean a
+ * network failure or a downstream that refused the format). These
+ * functions only say it better; when to say it is the run's policy.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
 #include <string.h>
 
-#include <gst/pbutils/missing-plugins.h>
+#include "gstjimmychilderrors.h"
 
-#include "gstjimmyaudiosrc-private.h"
-#include "gstjimmyelements.h"
-#include "gstjimmymessages.h"
-
-#define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
+void
+gst_jimmy_child_error_clear (GstJimmyChildError * error)
+{
+  g_clear_pointer (&error->text, g_free);
+  g_clear_pointer (&error->debug, g_free);
+}
 
 /* A web page or API answer where the audio should be: what a wrong or
  * expired URL typically serves. */
-static gboolean
-is_web_content (const gchar * media_type)
+gboolean
+gst_jimmy_is_web_content (const gchar * media_type)
 {
   return g_str_has_prefix (media_type, "text/")
       || strstr (media_type, "html") != NULL
@@ -35,150 +32,99 @@ is_web_content (const gchar * media_type)
       || strstr (media_type, "json") != NULL;
 }
 
-/* Posts, once per run, that the audioUrl did not serve audio. */
-void
-gst_jimmy_post_not_audio (GstJimmyAudioSrc * self, const gchar * media_type)
+/* souphttpsrc puts the HTTP status in its error's details. */
+guint
+gst_jimmy_child_error_http_status (GstMessage * message)
 {
-  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-  g_autofree gchar *text = NULL;
-  gboolean first;
-
-  g_mutex_lock (&self->lock);
-  first = !self->failure_posted;
-  self->failure_posted = TRUE;
-  g_mutex_unlock (&self->lock);
-  if (!first)
-    return;
-
-  text = media_type != NULL ?
-      g_strdup_printf ("The audioUrl of task \"%s\" served %s, not audio; "
-      "check the task's audio-url.", task_id, media_type) :
-      g_strdup_printf ("The audioUrl of task \"%s\" has no audio stream "
-      "GStreamer can decode; check the task's audio-url.", task_id);
-  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR, text);
-  gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_STREAM_ERROR,
-      GST_STREAM_ERROR_WRONG_TYPE, task_id, text, media_type, NULL);
-  gst_jimmy_audio_src_preroll_done (self);
-}
-
-/* decodebin's "autoplug-continue", streaming thread: it comes before the
- * missing-plugin message decodebin would post for a web page. */
-gboolean
-gst_jimmy_on_autoplug_continue (GstElement * decoder, GstPad * pad,
-    GstCaps * caps, GstJimmyAudioSrc * self)
-{
-  const gchar *type;
-
-  if (gst_caps_is_empty (caps) || gst_caps_is_any (caps))
-    return TRUE;
-  type = gst_structure_get_name (gst_caps_get_structure (caps, 0));
-  if (is_web_content (type)) {
-    g_mutex_lock (&self->lock);
-    g_free (self->not_audio_type);
-    self->not_audio_type = g_strdup (type);
-    g_mutex_unlock (&self->lock);
-  }
-  return TRUE;
-}
-
-/* typefind's "have-type" with decode=false, streaming thread. */
-void
-gst_jimmy_on_have_type (GstElement * typefind, guint probability,
-    GstCaps * caps, GstJimmyAudioSrc * self)
-{
-  const gchar *type = gst_structure_get_name (gst_caps_get_structure (caps,
-          0));
-
-  if (is_web_content (type))
-    gst_jimmy_post_not_audio (self, type);
-}
-
-/* @what: "read" for the source's errors, "decode" for the parser's */
-static void
-post_chain_error (GstJimmyAudioSrc * self, GstMessage * message,
-    const gchar * what)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *debug = NULL;
-  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
-  g_autofree gchar *text = NULL;
   const GstStructure *details = NULL;
-  JimmyPollFailure failure = { 0, };
-  GQuark domain;
-  gint code;
+  guint status = 0;
 
-  gst_message_parse_error (message, &error, &debug);
   gst_message_parse_error_details (message, &details);
   if (details != NULL)
-    gst_structure_get_uint (details, "http-status-code",
-        &failure.http_status);
-
-  domain = error->domain;
-  code = error->code;
-  if (domain == GST_STREAM_ERROR && code == GST_STREAM_ERROR_FAILED) {
-    /* basesrc's flow error: souphttpsrc gave up without a word. */
-    domain = GST_RESOURCE_ERROR;
-    code = GST_RESOURCE_ERROR_READ;
-    text = g_strdup_printf ("The media host stopped sending the audio of "
-        "task \"%s\", also when asked again; check that it is reachable, "
-        "or try again later.", task_id);
-  } else {
-    text = g_strdup_printf ("Could not %s the audio of task \"%s\": %s",
-        what, task_id, error->message);
-  }
-  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR, text);
-  gst_jimmy_post_error (GST_ELEMENT_CAST (self), domain, code, task_id,
-      text, debug, &failure);
-  gst_jimmy_audio_src_preroll_done (self);
+    gst_structure_get_uint (details, "http-status-code", &status);
+  return status;
 }
 
+/* basesrc's GST_ELEMENT_FLOW_ERROR carries the flow return. */
 static gboolean
-comes_from (GstMessage * message, GstElement * element)
+flow_return_of (GstMessage * message, GstFlowReturn * flow)
 {
-  return element != NULL && (GST_MESSAGE_SRC (message) ==
-      GST_OBJECT_CAST (element) || gst_object_has_as_ancestor
-      (GST_MESSAGE_SRC (message), GST_OBJECT_CAST (element)));
+  const GstStructure *details = NULL;
+  gint value;
+
+  gst_message_parse_error_details (message, &details);
+  if (details == NULL || !gst_structure_get_int (details, "flow-return",
+          &value))
+    return FALSE;
+  *flow = value;
+  return TRUE;
 }
 
 /**
- * gst_jimmy_child_errors_handle_message:
+ * gst_jimmy_child_error_explain:
+ * @what: "read" for a source's errors, "decode" for a parser's
+ * @caps: (nullable): what the src pad carried, for a format downstream
+ *   refused
  *
- * Called from GstBin::handle_message, in whichever thread posted.
- *
- * Returns: %TRUE when @message was taken over (it is then dropped).
+ * Fills @out with what the element says for the child's error @message.
  */
-gboolean
-gst_jimmy_child_errors_handle_message (GstJimmyAudioSrc * self,
-    GstMessage * message)
+void
+gst_jimmy_child_error_explain (GstMessage * message, const gchar * task_id,
+    const gchar * what, GstCaps * caps, GstJimmyChildError * out)
 {
-  g_autofree gchar *not_audio = NULL;
-  gboolean from_source, from_parser, first;
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *format = NULL;
+  GstFlowReturn flow = GST_FLOW_OK;
 
-  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ERROR
-      && !gst_is_missing_plugin_message (message))
-    return FALSE;
+  gst_message_parse_error (message, &error, &out->debug);
+  out->http_status = gst_jimmy_child_error_http_status (message);
+  out->domain = error->domain;
+  out->code = error->code;
 
-  g_mutex_lock (&self->lock);
-  from_source = comes_from (message, self->audio_source);
-  from_parser = comes_from (message, self->parser);
-  not_audio = g_strdup (self->not_audio_type);
-  g_mutex_unlock (&self->lock);
-
-  /* A "text/html decoder" is no plug-in to look for. */
-  if (from_parser && not_audio != NULL) {
-    if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
-      gst_jimmy_post_not_audio (self, not_audio);
-    return TRUE;
+  if (!(error->domain == GST_STREAM_ERROR
+          && error->code == GST_STREAM_ERROR_FAILED)) {
+    out->text = g_strdup_printf ("Could not %s the audio of task \"%s\": %s",
+        what, task_id, error->message);
+    return;
   }
-  if (!(from_source || from_parser)
-      || GST_MESSAGE_TYPE (message) != GST_MESSAGE_ERROR)
-    return FALSE;
 
-  g_mutex_lock (&self->lock);
-  first = !self->failure_posted;
-  self->failure_posted = TRUE;
-  g_mutex_unlock (&self->lock);
-  if (first)
-    post_chain_error (self, message, from_source ? "read" : "decode");
-  return TRUE;
+  /* basesrc's flow error: it stopped because of what flow returned. */
+  flow_return_of (message, &flow);
+  switch (flow) {
+    case GST_FLOW_NOT_NEGOTIATED:
+      format = caps != NULL ? gst_caps_to_string (caps) :
+          g_strdup ("as served");
+      out->domain = GST_STREAM_ERROR;
+      out->code = GST_STREAM_ERROR_FORMAT;
+      out->text = g_strdup_printf ("The element downstream did not accept "
+          "the audio format (%s) of task \"%s\"; add audioconvert and "
+          "audioresample, or a decoder with decode=false.", format, task_id);
+      break;
+    case GST_FLOW_NOT_LINKED:
+      out->domain = GST_CORE_ERROR;
+      out->code = GST_CORE_ERROR_PAD;
+      out->text = g_strdup_printf ("Nothing is linked to the src pad of "
+          "jimmyaudiosrc for task \"%s\"; link it before going to PAUSED.",
+          task_id);
+      break;
+    default:
+      /* souphttpsrc gave up without a word: the network. */
+      out->domain = GST_RESOURCE_ERROR;
+      out->code = GST_RESOURCE_ERROR_READ;
+      out->text = g_strdup_printf ("The media host stopped sending the "
+          "audio of task \"%s\", also when asked again; check that it is "
+          "reachable, or try again later.", task_id);
+      break;
+  }
+}
+
+/* @media_type: (nullable): the web content served, if known */
+gchar *
+gst_jimmy_not_audio_text (const gchar * task_id, const gchar * media_type)
+{
+  if (media_type != NULL)
+    return g_strdup_printf ("The audioUrl of task \"%s\" served %s, not "
+        "audio; check the task's audio-url.", task_id, media_type);
+  return g_strdup_printf ("The audioUrl of task \"%s\" has no audio stream "
+      "GStreamer can decode; check the task's audio-url.", task_id);
 }

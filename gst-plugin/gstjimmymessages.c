@@ -99,6 +99,24 @@ gst_jimmy_post_error (GstElement * element, GQuark domain, gint code,
 }
 
 /**
+ * gst_jimmy_post_warning:
+ *
+ * A warning with the "task-id" detail: something of the task did not
+ * work, and the rest plays on.
+ */
+void
+gst_jimmy_post_warning (GstElement * element, GQuark domain, gint code,
+    const char *task_id, const char *text, const char *debug)
+{
+  GstStructure *details = gst_structure_new ("details",
+      "task-id", G_TYPE_STRING, task_id != NULL ? task_id : "", NULL);
+
+  gst_element_message_full_with_details (element, GST_MESSAGE_WARNING,
+      domain, code, g_strdup (text), g_strdup (debug), __FILE__,
+      GST_FUNCTION, __LINE__, details);
+}
+
+/**
  * gst_jimmy_post_client_error:
  * @failure: (nullable): details of the failed wait
  *

@@ -22,6 +22,12 @@ void gst_jimmy_post_error (GstElement *element,
                            const char *text,
                            const char *debug,
                            const JimmyPollFailure *failure);
+void gst_jimmy_post_warning (GstElement *element,
+                             GQuark domain,
+                             gint code,
+                             const char *task_id,
+                             const char *text,
+                             const char *debug);
 void gst_jimmy_post_client_error (GstElement *element,
                                   const char *task_id,
                                   const GError *error,

@@ -3,9 +3,16 @@
  * in the cache), report every status, then build the chains that play its
  * audio.
  *
- * Callbacks of a run hold a Run, which ties them to the run that started
- * them: a stop bumps the element's generation, and what they would do
- * for an older run is dropped.
+ * The run is created from a copy of the settings and dropped at the stop:
+ * nothing of one run reaches the next. A callback that outlives its run
+ * holds a reference to it and finds it stopped.
+ *
+ * Threads. The poller thread, shared by every element of the process,
+ * only puts what it learnt in the run's inbox, which hands it to the
+ * element's async pool (gst_element_call_async): it never takes an
+ * element's state lock, posts a message or emits a signal. The inbox
+ * runs the events in order under the element's state lock, so that a
+ * stop either comes first or waits for the chains to be complete.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,304 +20,483 @@
 #include "config.h"
 #endif
 
-#include "gstjimmyaudiosrc-private.h"
+#include "gstjimmyrun-private.h"
+#include "gstjimmyaudiochain.h"
 #include "gstjimmycachetap.h"
+#include "gstjimmychildren.h"
 #include "gstjimmyelements.h"
+#include "gstjimmyinbox.h"
 #include "gstjimmymessages.h"
-#include "jimmy-api.h"
+#include "gstjimmysourcewatch.h"
+#include "gstjimmysubtitlechain.h"
 #include "jimmy-cache.h"
 
 #define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
 
-/* libsoup's log of the task API requests, credentials redacted; see the
- * http-log-level property. */
-GST_DEBUG_CATEGORY (gst_jimmy_http_debug);
+/* What the poller thread learnt, for the async pool. */
+typedef enum
+{
+  EVENT_STATUS,                 /* a status change */
+  EVENT_COMPLETED,              /* the wait ended with the task completed */
+  EVENT_FAILED,                 /* a wait failed */
+  EVENT_REFRESHED,              /* a fresh audioUrl after a refusal */
+} EventType;
 
-/* One wait on the poller; ties callbacks to the run that started them. */
 typedef struct
 {
-  GstJimmyAudioSrc *self;       /* (owned) */
-  guint generation;
-} Run;
+  EventType type;
+  JimmyTask *task;              /* (owned) (nullable) */
+  GError *error;                /* (owned) (nullable) */
+  JimmyPollFailure failure;
+} Event;
 
-static Run *
-run_new (GstJimmyAudioSrc * self, guint generation)
+void
+gst_jimmy_run_settings_free (GstJimmyRunSettings * settings)
 {
-  Run *run = g_rc_box_new0 (Run);
+  g_clear_pointer (&settings->options, jimmy_poll_options_free);
+  g_free (settings->cache_dir);
+  g_free (settings);
+}
 
-  run->self = gst_object_ref (self);
-  run->generation = generation;
+static void
+event_free (Event * event)
+{
+  g_clear_pointer (&event->task, jimmy_task_free);
+  g_clear_error (&event->error);
+  jimmy_poll_failure_clear (&event->failure);
+  g_free (event);
+}
+
+static void handle_event (GstElement * element, gpointer item,
+    gpointer user_data);
+
+/* ---------------------------------------------------------------------- */
+/* Life */
+
+GstJimmyRun *
+gst_jimmy_run_new (GstElement * element, JimmyPoller * poller,
+    GstJimmyTagInjector * tag_injector, GstJimmyRunSettings * settings,
+    const GstJimmyRunCallbacks * callbacks)
+{
+  GstJimmyRun *run = g_atomic_rc_box_new0 (GstJimmyRun);
+
+  run->settings = settings;
+  run->callbacks = *callbacks;
+  run->poller = g_object_ref (poller);
+  run->tag_injector = tag_injector;
+  g_mutex_init (&run->lock);
+  run->state = RUN_WAITING;
+  run->element = gst_object_ref (element);
+  run->cancellable = g_cancellable_new ();
+  run->inbox = gst_jimmy_inbox_new (element, handle_event,
+      (GDestroyNotify) event_free, run);
   return run;
 }
 
+GstJimmyRun *
+gst_jimmy_run_ref (GstJimmyRun * run)
+{
+  return g_atomic_rc_box_acquire (run);
+}
+
+/* May run on the poller thread: frees memory only (a stop took the
+ * element and the chains). */
 static void
-run_clear (Run * run)
+run_clear (GstJimmyRun * run)
 {
-  gst_object_unref (run->self);
+  gst_jimmy_run_settings_free (run->settings);
+  g_object_unref (run->poller);
+  g_clear_object (&run->cancellable);
+  gst_jimmy_inbox_unref (run->inbox);
+  g_clear_pointer (&run->task, jimmy_task_free);
+  g_free (run->cached_audio);
+  g_clear_pointer (&run->watch, gst_jimmy_source_watch_unref);
+  gst_clear_object (&run->refused_source);
+  g_clear_pointer (&run->audio, gst_jimmy_audio_chain_unref);
+  g_clear_pointer (&run->cache_tap, gst_jimmy_cache_tap_free);
+  g_clear_pointer (&run->subtitles, gst_jimmy_subtitle_chain_free);
+  gst_clear_object (&run->element);
+  g_mutex_clear (&run->lock);
 }
 
-static void
-run_release (Run * run)
+void
+gst_jimmy_run_unref (GstJimmyRun * run)
 {
-  g_rc_box_release_full (run, (GDestroyNotify) run_clear);
-}
-
-static gboolean run_is_current (Run * run);
-
-/* Threads that post for a run (the poller thread, the async pool) take
- * the state lock first: PAUSED→READY holds it, so they either finish
- * before a stop or see it happened. Without it, a message could reach a
- * parent that the application is already destroying. On success the
- * caller must GST_STATE_UNLOCK. */
-static gboolean
-run_lock_if_current (Run * run)
-{
-  GST_STATE_LOCK (run->self);
-  if (run_is_current (run))
-    return TRUE;
-  GST_STATE_UNLOCK (run->self);
-  return FALSE;
-}
-
-static gboolean
-run_is_current (Run * run)
-{
-  GstJimmyAudioSrc *self = run->self;
-  gboolean current;
-
-  g_mutex_lock (&self->lock);
-  current = run->generation == self->generation;
-  g_mutex_unlock (&self->lock);
-  return current;
-}
-
-gchar *
-gst_jimmy_audio_src_dup_run_task_id (GstJimmyAudioSrc * self)
-{
-  gchar *task_id;
-
-  g_mutex_lock (&self->lock);
-  task_id = g_strdup (self->options ? self->options->task_id : NULL);
-  g_mutex_unlock (&self->lock);
-  return task_id;
+  g_atomic_rc_box_release_full (run, (GDestroyNotify) run_clear);
 }
 
 /* ---------------------------------------------------------------------- */
-/* The completed task */
+/* The audio chain's reports (streaming threads) */
+
+static void
+on_audio_started (gpointer user_data)
+{
+  GstJimmyRun *run = user_data;
+  g_autoptr (GstElement) element = gst_jimmy_run_dup_element (run);
+  g_autofree gchar *text = NULL;
+
+  if (element == NULL)
+    return;
+  g_mutex_lock (&run->lock);
+  run->audio_started = TRUE;
+  if (run->state == RUN_BUILDING)
+    run->state = RUN_PLAYING;
+  g_mutex_unlock (&run->lock);
+
+  text = g_strdup_printf ("Playing task %s", gst_jimmy_run_task_id (run));
+  gst_jimmy_run_end_progress (run, element, GST_PROGRESS_TYPE_COMPLETE, text);
+  gst_jimmy_run_preroll_done (run, element);
+}
+
+static void
+on_not_audio (const gchar * media_type, gpointer user_data)
+{
+  GstJimmyRun *run = user_data;
+  g_autoptr (GstElement) element = gst_jimmy_run_dup_element (run);
+
+  if (element != NULL)
+    gst_jimmy_run_fail_not_audio (run, element, media_type);
+}
+
+static const GstJimmyAudioChainCallbacks audio_chain_callbacks = {
+  on_audio_started,
+  on_not_audio,
+};
+
+/* ---------------------------------------------------------------------- */
+/* Building the chains, once the task completed (state lock held) */
 
 /* Results, message and progress for a status the run just learnt. */
 static void
-report_status (GstJimmyAudioSrc * self, const JimmyTask * task)
+report_status (GstJimmyRun * run, GstElement * element, const JimmyTask * task)
 {
-  GST_INFO_OBJECT (self, "task %s is %s", task->id, task->status_string);
-  gst_jimmy_audio_src_set_result (self, task);
-  gst_element_post_message (GST_ELEMENT_CAST (self),
-      gst_jimmy_task_status_message_new (GST_ELEMENT_CAST (self), task));
-  gst_jimmy_audio_src_continue_progress (self, task);
+  g_autofree gchar *text = g_strdup_printf ("Task %s is %s", task->id,
+      task->status_string);
+  gboolean open;
+
+  GST_INFO_OBJECT (element, "task %s is %s", task->id, task->status_string);
+  run->callbacks.result (element, task);
+  gst_element_post_message (element,
+      gst_jimmy_task_status_message_new (element, task));
+  g_mutex_lock (&run->lock);
+  open = run->progress_open;
+  g_mutex_unlock (&run->lock);
+  if (open)
+    gst_jimmy_run_post_progress (element, GST_PROGRESS_TYPE_CONTINUE, text);
 }
 
 /* Keeps @task for the chains, and tags the stream with it.
  * @cached_audio: (nullable): the cache entry to play instead of audioUrl */
 static void
-take_completed_task (GstJimmyAudioSrc * self, const JimmyTask * task,
-    const gchar * cached_audio)
+take_completed_task (GstJimmyRun * run, GstElement * element,
+    const JimmyTask * task, const gchar * cached_audio)
 {
   g_autoptr (GstTagList) tags = gst_jimmy_task_tags_new (task);
 
-  gst_jimmy_audio_src_set_result (self, task);
-  g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->run_task, jimmy_task_free);
-  self->run_task = jimmy_task_copy (task);
-  g_free (self->run_cached_audio);
-  self->run_cached_audio = g_strdup (cached_audio);
-  g_mutex_unlock (&self->lock);
+  run->callbacks.result (element, task);
+  g_mutex_lock (&run->lock);
+  if (run->state == RUN_WAITING)
+    run->state = RUN_BUILDING;
+  g_clear_pointer (&run->task, jimmy_task_free);
+  run->task = jimmy_task_copy (task);
+  g_free (run->cached_audio);
+  run->cached_audio = g_strdup (cached_audio);
+  g_mutex_unlock (&run->lock);
 
-  gst_jimmy_tag_injector_set_tags (self->tag_injector, tags);
-  gst_element_post_message (GST_ELEMENT_CAST (self),
-      gst_message_new_tag (GST_OBJECT_CAST (self), g_steal_pointer (&tags)));
+  gst_jimmy_tag_injector_set_tags (run->tag_injector, tags);
+  gst_element_post_message (element,
+      gst_message_new_tag (GST_OBJECT_CAST (element), g_steal_pointer (&tags)));
+}
+
+/* Playing matters more than caching: a cache that cannot be written is a
+ * warning. */
+static void
+tap_into_cache (GstJimmyRun * run, GstElement * element, GstElement * source,
+    const JimmyTask * task)
+{
+  g_autoptr (GError) error = NULL;
+  JimmyCacheWriter *writer;
+
+  writer = jimmy_cache_writer_new (run->settings->cache_dir, task, &error);
+  if (writer == NULL) {
+    GST_ELEMENT_WARNING (element, RESOURCE, WRITE, ("%s", error->message),
+        (NULL));
+    return;
+  }
+  g_mutex_lock (&run->lock);
+  run->cache_tap = gst_jimmy_cache_tap_new (source, writer);
+  g_mutex_unlock (&run->lock);
 }
 
 /* The source of the audio: the cache entry, or audioUrl, tapped into the
  * cache when there is one. */
 static GstElement *
-make_audio_source (GstJimmyAudioSrc * self, const JimmyPollOptions * o,
-    const JimmyTask * task, const gchar * cached_audio,
-    const gchar * cache_dir)
+make_audio_source (GstJimmyRun * run, GstElement * element,
+    const JimmyTask * task, const gchar * cached_audio, GError ** error)
 {
-  g_autoptr (GError) error = NULL;
-  JimmyCacheWriter *writer;
+  const gchar *test_factory = g_object_get_data (G_OBJECT (element),
+      GST_JIMMY_TEST_SOURCE_FACTORY);
   GstElement *source;
 
+  if (test_factory != NULL)
+    return gst_jimmy_make_child (element, task->id, test_factory, error);
+
   if (cached_audio != NULL) {
-    source = gst_jimmy_make_child (self, "filesrc");
+    source = gst_jimmy_make_child (element, task->id, "filesrc", error);
     if (source != NULL)
       g_object_set (source, "location", cached_audio, NULL);
     return source;
   }
 
-  source = gst_jimmy_make_http_src (self, o, task->audio_url);
+  source = gst_jimmy_make_http_src (element, run->settings->options,
+      "souphttpsrc", task->audio_url, error);
   if (source == NULL)
     return NULL;
-  gst_jimmy_recovery_watch_source (self, source, FALSE, 0);
-  g_mutex_lock (&self->lock);
-  self->audio_network = TRUE;
-  g_mutex_unlock (&self->lock);
-  if (cache_dir == NULL)
-    return source;
-
-  writer = jimmy_cache_writer_new (cache_dir, task, &error);
-  if (writer == NULL) {
-    /* Playing matters more than caching. */
-    GST_ELEMENT_WARNING (self, RESOURCE, WRITE, ("%s", error->message),
-        (NULL));
-    return source;
-  }
-  g_mutex_lock (&self->lock);
-  self->cache_tap = gst_jimmy_cache_tap_new (source, writer);
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&run->lock);
+  run->watch = gst_jimmy_source_watch_attach (source, FALSE, 0);
+  g_mutex_unlock (&run->lock);
+  if (run->settings->cache_dir != NULL)
+    tap_into_cache (run, element, source, task);
   return source;
 }
 
-/* Builds the subtitle and audio chains. Called with the state lock held,
- * for the current run. */
+/* The "subtitle" pad, before the audio, so that the application links it
+ * first: the subtitleFile's, or an empty stream. A subtitle chain that
+ * cannot be built is a warning: the audio plays on. */
 static void
-expose_audio_locked (GstJimmyAudioSrc * self)
+add_subtitles (GstJimmyRun * run, GstElement * element, const JimmyTask * task)
 {
-  g_autoptr (JimmyPollOptions) options = NULL;
+  g_autoptr (GError) error = NULL;
+  GstJimmySubtitleChain *chain = NULL;
+  GstElement *http_src;
+
+  if (task->subtitle_url != NULL) {
+    http_src = gst_jimmy_make_http_src (element, run->settings->options,
+        "souphttpsrc", task->subtitle_url, &error);
+    if (http_src != NULL)
+      chain = gst_jimmy_subtitle_chain_new_download (GST_BIN_CAST (element),
+          http_src, task->id, &error);
+    if (chain == NULL)
+      gst_jimmy_post_warning (element, error->domain, error->code, task->id,
+          error->message, NULL);
+  }
+  if (chain == NULL)
+    chain = gst_jimmy_subtitle_chain_new_empty (GST_BIN_CAST (element));
+
+  g_mutex_lock (&run->lock);
+  run->subtitles = chain;
+  g_mutex_unlock (&run->lock);
+  gst_jimmy_subtitle_chain_start (chain);
+}
+
+static void
+build_chains (GstJimmyRun * run, GstElement * element)
+{
+  g_autoptr (GError) error = NULL;
   g_autoptr (JimmyTask) task = NULL;
   g_autofree gchar *cached_audio = NULL;
-  g_autofree gchar *cache_dir = NULL;
+  g_autoptr (GstPad) srcpad = gst_element_get_static_pad (element, "src");
+  GstJimmyAudioChain *chain;
   GstElement *source;
-  gboolean decode, subtitles;
 
-  g_mutex_lock (&self->lock);
-  options = jimmy_poll_options_copy (self->options);
-  task = jimmy_task_copy (self->run_task);
-  cached_audio = g_strdup (self->run_cached_audio);
-  cache_dir = g_strdup (self->run_cache_dir);
-  decode = self->run_decode;
-  subtitles = self->run_subtitles;
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&run->lock);
+  task = jimmy_task_copy (run->task);
+  cached_audio = g_strdup (run->cached_audio);
+  g_mutex_unlock (&run->lock);
 
-  if (subtitles && task->subtitle_url != NULL
-      && !gst_jimmy_subtitle_chain_add (self, options, task->subtitle_url))
-    goto failed;
+  if (run->settings->subtitles)
+    add_subtitles (run, element, task);
 
-  GST_INFO_OBJECT (self, "task %s completed, playing %s", task->id,
+  GST_INFO_OBJECT (element, "task %s completed, playing %s", task->id,
       cached_audio != NULL ? cached_audio : task->audio_url);
-  source = make_audio_source (self, options, task, cached_audio, cache_dir);
-  if (source == NULL || !gst_jimmy_audio_chain_add (self, source, decode))
+  source = make_audio_source (run, element, task, cached_audio, &error);
+  if (source == NULL)
     goto failed;
 
-  /* With typefind, the src pad has its target already. */
-  if (!decode)
-    gst_jimmy_audio_src_audio_started (self);
+  chain = gst_jimmy_audio_chain_new (GST_BIN_CAST (element), srcpad,
+      &audio_chain_callbacks, gst_jimmy_run_ref (run),
+      (GDestroyNotify) gst_jimmy_run_unref);
+  g_mutex_lock (&run->lock);
+  run->audio = gst_jimmy_audio_chain_ref (chain);
+  g_mutex_unlock (&run->lock);
+  if (!gst_jimmy_audio_chain_build (chain, task->id, source,
+          run->settings->decode, &error)) {
+    gst_jimmy_audio_chain_unref (chain);
+    goto failed;
+  }
+  gst_jimmy_audio_chain_unref (chain);
   return;
 
 failed:
-  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
-      "Could not build the pipeline for the task's audio");
-  gst_jimmy_audio_src_preroll_done (self);
-}
-
-/* In the element's async thread pool, never in a state change. */
-static void
-expose_audio (GstElement * element, gpointer user_data)
-{
-  Run *run = user_data;
-
-  /* A stop either comes before this, or waits for the chains to be
-   * complete. */
-  if (!run_lock_if_current (run))
-    return;
-  expose_audio_locked (run->self);
-  GST_STATE_UNLOCK (run->self);
+  gst_jimmy_run_fail_build (run, element, error);
 }
 
 /* ---------------------------------------------------------------------- */
-/* Waiting on the task (callbacks run on the poller thread) */
+/* The expired-URL recovery, second half: swap in a source for the fresh
+ * audioUrl, starting at the first byte not yet sent downstream (state
+ * lock held). */
 
-/* A wait of the current run failed: one error, the progress and the
- * preroll end. Called with the state lock held. */
 static void
-fail_run (GstJimmyAudioSrc * self, const GError * error,
-    const JimmyPollFailure * failure)
+resume_audio (GstJimmyRun * run, GstElement * element)
 {
-  g_autofree gchar *task_id = gst_jimmy_audio_src_dup_run_task_id (self);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JimmyTask) task = NULL;
+  g_autoptr (GstJimmyAudioChain) chain = NULL;
+  g_autoptr (GstJimmySourceWatch) old_watch = NULL;
+  GstJimmySourceWatch *watch = NULL;
+  GstJimmyCacheTap *cache_tap;
+  const gchar *factory;
+  GstElement *source;
+  guint64 offset;
+  gboolean ok;
 
-  GST_WARNING_OBJECT (self, "%s", error->message);
-  g_mutex_lock (&self->lock);
-  self->failure_posted = TRUE;
-  g_mutex_unlock (&self->lock);
-  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_ERROR,
-      error->message);
-  gst_jimmy_post_client_error (GST_ELEMENT_CAST (self), task_id, error,
-      failure);
-  gst_jimmy_audio_src_preroll_done (self);
+  g_mutex_lock (&run->lock);
+  task = jimmy_task_copy (run->task);
+  chain = run->audio ? gst_jimmy_audio_chain_ref (run->audio) : NULL;
+  old_watch = g_steal_pointer (&run->watch);
+  /* A resumed download is not cached: the entry would miss its start. */
+  cache_tap = g_steal_pointer (&run->cache_tap);
+  g_mutex_unlock (&run->lock);
+  if (chain == NULL || old_watch == NULL)
+    return;
+  offset = gst_jimmy_source_watch_get_position (old_watch);
+
+  factory = g_object_get_data (G_OBJECT (element),
+      GST_JIMMY_TEST_RESUME_FACTORY);
+  source = gst_jimmy_make_http_src (element, run->settings->options,
+      factory != NULL ? factory : "souphttpsrc", task->audio_url, &error);
+  if (source != NULL) {
+    /* basesrc keeps a seek sent before it starts: souphttpsrc then asks
+     * for "Range: bytes=offset-". */
+    if (offset > 0)
+      gst_element_send_event (source, gst_event_new_seek (1.0,
+              GST_FORMAT_BYTES, GST_SEEK_FLAG_NONE, GST_SEEK_TYPE_SET, offset,
+              GST_SEEK_TYPE_NONE, -1));
+    watch = gst_jimmy_source_watch_attach (source, TRUE, offset);
+  }
+
+  /* Takes the refused source out first, whatever happens next. */
+  ok = gst_jimmy_audio_chain_replace_source (chain, task->id, source,
+      source != NULL ? &error : NULL);
+  g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
+  if (!ok) {
+    g_clear_pointer (&watch, gst_jimmy_source_watch_unref);
+    gst_jimmy_run_fail_build (run, element, error);
+    return;
+  }
+
+  g_mutex_lock (&run->lock);
+  run->watch = watch;
+  /* Out of the bin: it posts nothing more here. */
+  gst_clear_object (&run->refused_source);
+  if (run->state == RUN_RECOVERING)
+    run->state = run->audio_started ? RUN_PLAYING : RUN_BUILDING;
+  g_mutex_unlock (&run->lock);
+  GST_INFO_OBJECT (element, "resuming task %s at byte %" G_GUINT64_FORMAT,
+      task->id, offset);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Handing over from the poller thread */
+
+static void
+queue_event (GstJimmyRun * run, EventType type, JimmyTask * task,
+    GError * error, JimmyPollFailure * failure)
+{
+  Event *event = g_new0 (Event, 1);
+
+  event->type = type;
+  event->task = task;
+  event->error = error;
+  if (failure != NULL) {
+    event->failure = *failure;
+    failure->task_status = NULL;
+  }
+  gst_jimmy_inbox_push (run->inbox, event);
+}
+
+/* In the element's async pool, with its state lock held: what the
+ * poller learnt, in order. */
+static void
+handle_event (GstElement * element, gpointer item, gpointer user_data)
+{
+  GstJimmyRun *run = user_data;
+  Event *event = item;
+
+  switch (event->type) {
+    case EVENT_STATUS:
+      report_status (run, element, event->task);
+      break;
+    case EVENT_COMPLETED:
+      take_completed_task (run, element, event->task, NULL);
+      build_chains (run, element);
+      break;
+    case EVENT_FAILED:
+      gst_jimmy_run_fail_wait (run, element, event->error, &event->failure);
+      break;
+    case EVENT_REFRESHED:
+      GST_INFO_OBJECT (element, "fresh audioUrl for task %s", event->task->id);
+      run->callbacks.result (element, event->task);
+      g_mutex_lock (&run->lock);
+      g_clear_pointer (&run->task, jimmy_task_free);
+      run->task = jimmy_task_copy (event->task);
+      g_mutex_unlock (&run->lock);
+      resume_audio (run, element);
+      break;
+  }
+}
+
+/* Poller thread. */
 static void
 on_task_update (const JimmyTask * task, gpointer user_data)
 {
-  Run *run = user_data;
-  GstJimmyAudioSrc *self = run->self;
-
-  if (!run_lock_if_current (run))
-    return;
-
-  GST_INFO_OBJECT (self, "task %s is %s", task->id, task->status_string);
-  report_status (self, task);
-  GST_STATE_UNLOCK (self);
+  queue_event (user_data, EVENT_STATUS, jimmy_task_copy (task), NULL, NULL);
 }
 
+/* Poller thread. @user_data: (transfer full): the run */
 static void
-on_wait_done (GObject * source, GAsyncResult * result, gpointer user_data)
+on_wait_done (GObject * source, GAsyncResult * result, gpointer user_data,
+    EventType completed)
 {
-  Run *run = user_data;
-  GstJimmyAudioSrc *self = run->self;
-  g_autoptr (JimmyTask) task = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GstJimmyRun) run = user_data;
+  JimmyTask *task;
+  GError *error = NULL;
   JimmyPollFailure failure;
 
   task = jimmy_poller_wait_finish (JIMMY_POLLER (source), result, &failure,
       &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-      || !run_is_current (run)) {
-    GST_DEBUG_OBJECT (self, "wait ended after stop");
-  } else if (task == NULL) {
-    if (run_lock_if_current (run)) {
-      fail_run (self, error, &failure);
-      GST_STATE_UNLOCK (self);
-    }
-  } else if (run_lock_if_current (run)) {
-    take_completed_task (self, task, NULL);
-    gst_element_call_async (GST_ELEMENT_CAST (self), expose_audio,
-        g_rc_box_acquire (run), (GDestroyNotify) run_release);
-    GST_STATE_UNLOCK (self);
-  }
-
+  if (task != NULL)
+    queue_event (run, completed, task, NULL, NULL);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_error_free (error);
+  else
+    queue_event (run, EVENT_FAILED, NULL, error, &failure);
   jimmy_poll_failure_clear (&failure);
-  run_release (run);
+}
+
+static void
+on_task_done (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  on_wait_done (source, result, user_data, EVENT_COMPLETED);
+}
+
+static void
+on_refresh_done (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  on_wait_done (source, result, user_data, EVENT_REFRESHED);
 }
 
 typedef struct
 {
-  JimmyPoller *poller;          /* (owned) */
-  JimmyPollOptions *options;    /* (owned) */
-  GCancellable *cancellable;    /* (owned) */
-  Run *run;                     /* (owned) */
-  JimmyTaskUpdateFunc update;   /* (nullable) */
+  GstJimmyRun *run;             /* (owned) */
+  gboolean report_statuses;
   GAsyncReadyCallback done;
 } StartWait;
 
 static void
 start_wait_free (StartWait * start)
 {
-  g_object_unref (start->poller);
-  jimmy_poll_options_free (start->options);
-  g_object_unref (start->cancellable);
-  g_clear_pointer (&start->run, run_release);
+  g_clear_pointer (&start->run, gst_jimmy_run_unref);
   g_free (start);
 }
 
@@ -319,284 +505,85 @@ static gboolean
 start_wait_in_poller (gpointer user_data)
 {
   StartWait *start = user_data;
-  Run *run = g_steal_pointer (&start->run);
+  GstJimmyRun *run = start->run;
+  g_autoptr (GCancellable) cancellable = NULL;
 
-  jimmy_poller_wait_async (start->poller, start->options, start->update,
-      g_rc_box_acquire (run), (GDestroyNotify) run_release,
-      start->cancellable, start->done, run);
+  g_mutex_lock (&run->lock);
+  if (run->cancellable != NULL)
+    cancellable = g_object_ref (run->cancellable);
+  g_mutex_unlock (&run->lock);
+  if (cancellable == NULL)
+    return G_SOURCE_REMOVE;     /* stopped already */
+
+  jimmy_poller_wait_async (run->poller, run->settings->options,
+      start->report_statuses ? on_task_update : NULL,
+      start->report_statuses ? gst_jimmy_run_ref (run) : NULL,
+      start->report_statuses ? (GDestroyNotify) gst_jimmy_run_unref : NULL,
+      cancellable, start->done, gst_jimmy_run_ref (run));
   return G_SOURCE_REMOVE;
 }
 
-/* ---------------------------------------------------------------------- */
-/* Settings */
-
-const gchar *
-gst_jimmy_nonempty_or_null (const gchar * value)
-{
-  return value != NULL && *value != '\0' ? value : NULL;
-}
-
-/* On the poller thread. Elements share its sessions, so the lines name
- * no element. */
+/* Hands a wait to the poller thread. Returns at once. */
 static void
-log_http_line (char direction, const char *line)
+start_wait (GstJimmyRun * run, gboolean report_statuses,
+    GAsyncReadyCallback done)
 {
-  GST_CAT_TRACE (gst_jimmy_http_debug, "%c %s", direction, line);
+  StartWait *start = g_new0 (StartWait, 1);
+
+  start->run = gst_jimmy_run_ref (run);
+  start->report_statuses = report_statuses;
+  start->done = done;
+  g_main_context_invoke_full (jimmy_poller_get_main_context (run->poller),
+      G_PRIORITY_DEFAULT, start_wait_in_poller, start,
+      (GDestroyNotify) start_wait_free);
 }
 
-/* Explicit properties win over the environment. */
-static JimmyPollOptions *
-snapshot_options (GstJimmyAudioSrc * self)
+/* The expired-URL recovery, first half: poll the task once more for a
+ * fresh audioUrl; resume_audio follows. Returns at once. */
+void
+gst_jimmy_run_refresh_audio_url (GstJimmyRun * run)
 {
-  JimmyPollOptions *o;
-  const gchar *api_url, *api_key;
-
-  GST_OBJECT_LOCK (self);
-  api_url = gst_jimmy_nonempty_or_null (self->api_url);
-  if (api_url == NULL)
-    api_url = gst_jimmy_nonempty_or_null (g_getenv ("JIMMY_API_URL"));
-  api_key = gst_jimmy_nonempty_or_null (self->api_key);
-  if (api_key == NULL)
-    api_key = gst_jimmy_nonempty_or_null (g_getenv ("JIMMY_API_KEY"));
-
-  o = jimmy_poll_options_new (api_url ? api_url : JIMMY_API_DEFAULT_URL,
-      self->task_id, api_key);
-  o->poll_interval_ms = self->poll_interval;
-  o->task_timeout_s = self->task_timeout;
-  o->request_timeout_s = self->request_timeout;
-  o->max_retries = self->max_retries;
-  o->user_agent = g_strdup (self->user_agent);
-  o->proxy = g_strdup (self->proxy);
-  o->ssl_strict = self->ssl_strict;
-  /* Like souphttpsrc: no logger unless its lines would be shown. */
-  if (gst_debug_category_get_threshold (gst_jimmy_http_debug) >=
-      GST_LEVEL_TRACE) {
-    o->http_log_level = self->http_log_level;
-    o->http_log_func = log_http_line;
-  }
-  GST_OBJECT_UNLOCK (self);
-
-  return o;
-}
-
-static gboolean
-refuse_settings (GstJimmyAudioSrc * self, const gchar * task_id,
-    const gchar * text)
-{
-  gst_jimmy_post_error (GST_ELEMENT_CAST (self), GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_SETTINGS, task_id, text, NULL, NULL);
-  return FALSE;
-}
-
-static gboolean
-validate_options (GstJimmyAudioSrc * self, const JimmyPollOptions * o)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GUri) api_uri = NULL;
-  g_autofree gchar *text = NULL;
-
-  if (o->task_id == NULL || *o->task_id == '\0')
-    return refuse_settings (self, NULL, "No task-id set: set it to the id "
-        "returned when the task was created, e.g. audio_16b635ba-…, or use "
-        "a jimmy://<task-id> URI.");
-
-  if (!jimmy_api_validate_task_id (o->task_id, &error))
-    return refuse_settings (self, NULL, error->message);
-
-  if (o->api_key == NULL) {
-    text = g_strdup_printf ("No API key for task \"%s\": set the "
-        "JIMMY_API_KEY environment variable or the api-key property.",
-        o->task_id);
-    return refuse_settings (self, o->task_id, text);
-  }
-
-  if (!jimmy_api_validate_api_key (o->api_key, &error)) {
-    text = g_strdup_printf ("Task \"%s\": %s", o->task_id, error->message);
-    return refuse_settings (self, o->task_id, text);
-  }
-
-  api_uri = jimmy_api_parse_api_url (o->api_url, &error);
-  if (api_uri == NULL) {
-    text = g_strdup_printf ("Task \"%s\": %s", o->task_id, error->message);
-    return refuse_settings (self, o->task_id, text);
-  }
-  return TRUE;
+  start_wait (run, FALSE, on_refresh_done);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Start and stop */
 
-/**
- * gst_jimmy_run_prepare:
- *
- * READY→PAUSED, before chaining up: takes the settings for this run and
- * checks them; no I/O yet. Posts RESOURCE/SETTINGS and returns FALSE when
- * they cannot work.
- */
-gboolean
-gst_jimmy_run_prepare (GstJimmyAudioSrc * self)
-{
-  JimmyPollOptions *options = snapshot_options (self);
-
-  if (!validate_options (self, options)) {
-    jimmy_poll_options_free (options);
-    return FALSE;
-  }
-
-  gst_jimmy_audio_src_set_result (self, NULL);
-  g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->options, jimmy_poll_options_free);
-  self->options = options;
-  GST_OBJECT_LOCK (self);
-  self->run_decode = self->decode;
-  self->run_subtitles = self->subtitles;
-  g_free (self->run_cache_dir);
-  self->run_cache_dir = g_strdup (gst_jimmy_nonempty_or_null (self->cache_dir));
-  GST_OBJECT_UNLOCK (self);
-  g_clear_pointer (&self->run_task, jimmy_task_free);
-  g_clear_pointer (&self->run_cached_audio, g_free);
-  self->audio_network = FALSE;
-  self->bytes_received = 0;
-  self->recovering = FALSE;
-  self->recovered = FALSE;
-  self->failure_posted = FALSE;
-  g_clear_pointer (&self->not_audio_type, g_free);
-  self->generation++;
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-}
-
-/* Hands a wait to the poller thread. */
-static void
-start_wait_full (GstJimmyAudioSrc * self, Run * run,
-    JimmyTaskUpdateFunc update, GAsyncReadyCallback done)
-{
-  StartWait *start = g_new0 (StartWait, 1);
-
-  start->update = update;
-  start->done = done;
-  g_mutex_lock (&self->lock);
-  start->poller = g_object_ref (self->poller);
-  start->options = jimmy_poll_options_copy (self->options);
-  start->cancellable = g_object_ref (self->cancellable);
-  start->run = g_rc_box_acquire (run);
-  g_mutex_unlock (&self->lock);
-
-  GST_DEBUG_OBJECT (self, "polling task %s every %u ms",
-      start->options->task_id, start->options->poll_interval_ms);
-  g_main_context_invoke_full (jimmy_poller_get_main_context (start->poller),
-      G_PRIORITY_DEFAULT, start_wait_in_poller, start,
-      (GDestroyNotify) start_wait_free);
-}
-
-static void
-start_wait (GstJimmyAudioSrc * self, Run * run)
-{
-  start_wait_full (self, run, on_task_update, on_wait_done);
-}
-
-/* In the async pool: swaps in a source for the fresh audioUrl. */
-static void
-resume_audio (GstElement * element, gpointer user_data)
-{
-  Run *run = user_data;
-
-  if (!run_lock_if_current (run))
-    return;
-  gst_jimmy_recovery_resume (run->self);
-  GST_STATE_UNLOCK (run->self);
-}
-
-/* The re-poll for a fresh audioUrl is over (poller thread). */
-static void
-on_refresh_done (GObject * source, GAsyncResult * result, gpointer user_data)
-{
-  Run *run = user_data;
-  GstJimmyAudioSrc *self = run->self;
-  g_autoptr (JimmyTask) task = NULL;
-  g_autoptr (GError) error = NULL;
-  JimmyPollFailure failure;
-
-  task = jimmy_poller_wait_finish (JIMMY_POLLER (source), result, &failure,
-      &error);
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-      && run_lock_if_current (run)) {
-    if (task == NULL) {
-      fail_run (self, error, &failure);
-    } else {
-      GST_INFO_OBJECT (self, "fresh audioUrl for task %s", task->id);
-      gst_jimmy_audio_src_set_result (self, task);
-      g_mutex_lock (&self->lock);
-      g_clear_pointer (&self->run_task, jimmy_task_free);
-      self->run_task = g_steal_pointer (&task);
-      g_mutex_unlock (&self->lock);
-      gst_element_call_async (GST_ELEMENT_CAST (self), resume_audio,
-          g_rc_box_acquire (run), (GDestroyNotify) run_release);
-    }
-    GST_STATE_UNLOCK (self);
-  }
-  jimmy_poll_failure_clear (&failure);
-  run_release (run);
-}
-
-/**
- * gst_jimmy_run_refresh_audio_url:
- *
- * Polls the task once more, for a fresh audioUrl after the media host
- * refused the old one (an expired signed URL), then resumes the audio
- * with it. Status messages are not posted again: the task is still
- * completed. Returns at once; any thread.
- */
-void
-gst_jimmy_run_refresh_audio_url (GstJimmyAudioSrc * self)
-{
-  Run *run;
-
-  g_mutex_lock (&self->lock);
-  run = run_new (self, self->generation);
-  g_mutex_unlock (&self->lock);
-
-  start_wait_full (self, run, NULL, on_refresh_done);
-  run_release (run);
-}
-
 /* In the async pool: reading and checking an entry is disk work. */
 static void
 start_from_cache (GstElement * element, gpointer user_data)
 {
-  GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (element);
-  Run *run = user_data;
-  g_autofree gchar *cache_dir = NULL;
-  g_autofree gchar *task_id = NULL;
+  GstJimmyRun *run = user_data;
   g_autofree gchar *audio_path = NULL;
   g_autoptr (JimmyTask) task = NULL;
   g_autoptr (GError) error = NULL;
+  gboolean stopped;
 
-  if (!run_lock_if_current (run))
-    return;
+  GST_STATE_LOCK (element);
+  g_mutex_lock (&run->lock);
+  stopped = run->state == RUN_STOPPED;
+  g_mutex_unlock (&run->lock);
+  if (stopped)
+    goto out;
 
-  g_mutex_lock (&self->lock);
-  cache_dir = g_strdup (self->run_cache_dir);
-  task_id = g_strdup (self->options->task_id);
-  g_mutex_unlock (&self->lock);
-
-  task = jimmy_cache_lookup (cache_dir, task_id, &audio_path, &error);
+  task =
+      jimmy_cache_lookup (run->settings->cache_dir, gst_jimmy_run_task_id (run),
+      &audio_path, &error);
   if (error != NULL)
-    GST_ELEMENT_WARNING (self, RESOURCE, READ, ("%s", error->message),
+    GST_ELEMENT_WARNING (element, RESOURCE, READ, ("%s", error->message),
         (NULL));
 
   if (task == NULL) {
-    start_wait (self, run);
+    start_wait (run, TRUE, on_task_done);
   } else {
-    GST_INFO_OBJECT (self, "task %s is in the cache: %s", task_id,
-        audio_path);
-    report_status (self, task);
-    take_completed_task (self, task, audio_path);
-    expose_audio_locked (self);
+    GST_INFO_OBJECT (element, "task %s is in the cache: %s",
+        gst_jimmy_run_task_id (run), audio_path);
+    report_status (run, element, task);
+    take_completed_task (run, element, task, audio_path);
+    build_chains (run, element);
   }
-  GST_STATE_UNLOCK (self);
+out:
+  GST_STATE_UNLOCK (element);
 }
 
 /**
@@ -606,44 +593,99 @@ start_from_cache (GstElement * element, gpointer user_data)
  * poller thread. Returns at once.
  */
 void
-gst_jimmy_run_start (GstJimmyAudioSrc * self)
+gst_jimmy_run_start (GstJimmyRun * run)
 {
-  Run *run;
-  gboolean from_cache;
+  g_autofree gchar *text = g_strdup_printf ("Waiting for task %s",
+      gst_jimmy_run_task_id (run));
 
-  g_mutex_lock (&self->lock);
-  run = run_new (self, self->generation);
-  from_cache = self->run_cache_dir != NULL;
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&run->lock);
+  run->progress_open = TRUE;
+  g_mutex_unlock (&run->lock);
+  gst_jimmy_run_post_progress (run->element, GST_PROGRESS_TYPE_START, text);
 
-  gst_jimmy_audio_src_start_progress (self);
-  if (from_cache)
-    gst_element_call_async (GST_ELEMENT_CAST (self), start_from_cache,
-        g_rc_box_acquire (run), (GDestroyNotify) run_release);
+  GST_DEBUG_OBJECT (run->element, "polling task %s every %u ms",
+      gst_jimmy_run_task_id (run), run->settings->options->poll_interval_ms);
+  if (run->settings->cache_dir != NULL)
+    gst_element_call_async (run->element, start_from_cache,
+        gst_jimmy_run_ref (run), (GDestroyNotify) gst_jimmy_run_unref);
   else
-    start_wait (self, run);
-  run_release (run);
+    start_wait (run, TRUE, on_task_done);
 }
 
 /**
  * gst_jimmy_run_stop:
  *
- * PAUSED→READY: makes every callback of the current run stale, and
- * cancels its poll. Returns at once: the poller thread unwinds on its own.
+ * PAUSED→READY, before chaining up: every later callback finds the run
+ * stopped, its wait is cancelled, and its children's states are locked,
+ * so that the bin's change passes them by. Returns at once: the poller
+ * thread unwinds on its own. Stopping twice is harmless.
  */
 void
-gst_jimmy_run_stop (GstJimmyAudioSrc * self)
+gst_jimmy_run_stop (GstJimmyRun * run)
 {
   g_autoptr (GCancellable) cancellable = NULL;
+  GstElement *element;
 
-  g_mutex_lock (&self->lock);
-  self->generation++;
-  cancellable = g_steal_pointer (&self->cancellable);
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&run->lock);
+  run->state = RUN_STOPPED;
+  cancellable = g_steal_pointer (&run->cancellable);
+  element = run->element ? gst_object_ref (run->element) : NULL;
+  if (run->audio != NULL)
+    gst_jimmy_audio_chain_lock_state (run->audio);
+  if (run->subtitles != NULL)
+    gst_jimmy_subtitle_chain_lock_state (run->subtitles);
+  g_mutex_unlock (&run->lock);
 
+  gst_jimmy_inbox_close (run->inbox);
   if (cancellable != NULL)
     g_cancellable_cancel (cancellable);
-  gst_jimmy_tag_injector_set_tags (self->tag_injector, NULL);
-  gst_jimmy_audio_src_end_progress (self, GST_PROGRESS_TYPE_CANCELED,
-      "Stopped");
+  gst_jimmy_tag_injector_set_tags (run->tag_injector, NULL);
+  if (element != NULL) {
+    gst_jimmy_run_end_progress (run, element, GST_PROGRESS_TYPE_CANCELED,
+        "Stopped");
+    gst_object_unref (element);
+  }
+}
+
+/**
+ * gst_jimmy_run_finish:
+ *
+ * PAUSED→READY, after chaining up (or a failed READY→PAUSED), after
+ * gst_jimmy_run_stop(): takes the children out of the bin and stops
+ * them, the ones that take longer than a bound in the background (see
+ * gst_jimmy_remove_children()); ends a pending preroll and lets go of
+ * the element.
+ */
+void
+gst_jimmy_run_finish (GstJimmyRun * run)
+{
+  GstJimmyAudioChain *audio;
+  GstJimmySubtitleChain *subtitles;
+  GstJimmyCacheTap *cache_tap;
+  GstElement *element;
+
+  g_mutex_lock (&run->lock);
+  audio = g_steal_pointer (&run->audio);
+  subtitles = g_steal_pointer (&run->subtitles);
+  cache_tap = g_steal_pointer (&run->cache_tap);
+  g_clear_pointer (&run->watch, gst_jimmy_source_watch_unref);
+  element = g_steal_pointer (&run->element);
+  g_mutex_unlock (&run->lock);
+
+  if (subtitles != NULL) {
+    gst_jimmy_subtitle_chain_remove (subtitles);
+    gst_jimmy_subtitle_chain_free (subtitles);
+  }
+  if (audio != NULL) {
+    /* Once its source stopped, an unfinished entry is dropped. */
+    gst_jimmy_audio_chain_remove (audio, cache_tap != NULL ?
+        (GDestroyNotify) gst_jimmy_cache_tap_free : NULL, cache_tap);
+    gst_jimmy_audio_chain_unref (audio);
+  } else {
+    g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
+  }
+  if (element == NULL)
+    return;
+  gst_jimmy_run_preroll_done (run, element);
+  gst_object_unref (element);
 }

@@ -1,6 +1,7 @@
-/* gstjimmysubtitlechain.c: the task's subtitles as timed text:
- * souphttpsrc ! subparse behind a "subtitle" sometimes pad, when the
- * subtitles property is set and the task has a subtitleFile.
+/* gstjimmysubtitlechain.c: the "subtitle" pad, with subtitles=true, and
+ * what feeds it: souphttpsrc ! subparse for a task with a subtitleFile,
+ * else an empty stream (stream-start, caps, segment, EOS), so that a sink
+ * linked to it prerolls and ends.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -8,90 +9,196 @@
 #include "config.h"
 #endif
 
-#include "gstjimmyaudiosrc-private.h"
+#include "gstjimmysubtitlechain.h"
+#include "gstjimmychildren.h"
 #include "gstjimmyelements.h"
 
 #define GST_CAT_DEFAULT gst_jimmy_audio_src_debug
 
-/* Adds and activates the "subtitle" ghost pad for subparse's output. */
-static void
-expose_subtitle_pad (GstJimmyAudioSrc * self, GstElement * parser)
+#define PAD_NAME "subtitle"
+
+struct _GstJimmySubtitleChain
 {
-  GstPadTemplate *templ =
-      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
-      "subtitle");
-  GstPad *target = gst_element_get_static_pad (parser, "src");
-  GstPad *pad = gst_ghost_pad_new_from_template ("subtitle", target, templ);
+  GstBin *bin;                  /* (unowned) the jimmyaudiosrc */
+  GstPad *pad;                  /* (owned) on the bin once started */
+  GMutex lock;                  /* guards the two below */
+  GstElement *http_src;         /* (unowned) (nullable) in the bin */
+  GstElement *parser;           /* (unowned) (nullable) in the bin */
+};
 
-  gst_object_unref (target);
-  gst_pad_set_active (pad, TRUE);
-
-  g_mutex_lock (&self->lock);
-  self->subtitle_pad = gst_object_ref (pad);
-  g_mutex_unlock (&self->lock);
-
-  /* Outside our lock: the application links it from pad-added. */
-  gst_element_add_pad (GST_ELEMENT_CAST (self), pad);
-  gst_element_no_more_pads (GST_ELEMENT_CAST (self));
+static GstPadTemplate *
+pad_template (GstBin * bin)
+{
+  return gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (bin),
+      PAD_NAME);
 }
 
 /**
- * gst_jimmy_subtitle_chain_add:
+ * gst_jimmy_subtitle_chain_new_download:
+ * @http_src: (transfer floating): the subtitleFile's source
  *
- * Adds `souphttpsrc ! subparse` for @subtitle_url and the "subtitle" pad,
- * before the audio starts, so that the application can link it first.
- * Called with the state lock held.
+ * Adds `http_src ! subparse`, its "subtitle" ghost pad not added yet.
+ * Called with the bin's state lock held.
+ *
+ * Returns: (nullable): the chain, or %NULL with @error set
  */
-gboolean
-gst_jimmy_subtitle_chain_add (GstJimmyAudioSrc * self,
-    const JimmyPollOptions * o, const gchar * subtitle_url)
+GstJimmySubtitleChain *
+gst_jimmy_subtitle_chain_new_download (GstBin * bin, GstElement * http_src,
+    const gchar * task_id, GError ** error)
 {
-  GstElement *http_src, *parser;
+  GstJimmySubtitleChain *chain;
+  GstElement *parser;
+  g_autoptr (GstPad) target = NULL;
 
-  http_src = gst_jimmy_make_http_src (self, o, subtitle_url);
-  parser = gst_jimmy_make_child (self, "subparse");
-  if (http_src == NULL || parser == NULL) {
-    g_clear_pointer (&http_src, gst_object_unref);
-    g_clear_pointer (&parser, gst_object_unref);
-    return FALSE;
+  parser = gst_jimmy_make_child (GST_ELEMENT_CAST (bin), task_id, "subparse",
+      error);
+  if (parser == NULL) {
+    gst_object_unref (gst_object_ref_sink (http_src));
+    return NULL;
   }
 
-  gst_bin_add_many (GST_BIN_CAST (self), http_src, parser, NULL);
-  g_mutex_lock (&self->lock);
-  self->subtitle_src = http_src;
-  self->subtitle_parser = parser;
-  g_mutex_unlock (&self->lock);
-
+  chain = g_new0 (GstJimmySubtitleChain, 1);
+  chain->bin = bin;
+  g_mutex_init (&chain->lock);
+  gst_bin_add_many (bin, http_src, parser, NULL);
+  chain->http_src = http_src;
+  chain->parser = parser;
   if (!gst_element_link (http_src, parser)) {
-    GST_ERROR_OBJECT (self, "could not link souphttpsrc to subparse");
-    gst_jimmy_post_link_error (self);
-    return FALSE;
+    gst_jimmy_set_link_error (error, task_id, http_src, parser);
+    gst_jimmy_subtitle_chain_remove (chain);
+    gst_jimmy_subtitle_chain_free (chain);
+    return NULL;
   }
 
-  expose_subtitle_pad (self, parser);
-  gst_element_sync_state_with_parent (parser);
-  gst_element_sync_state_with_parent (http_src);
-  return TRUE;
+  target = gst_element_get_static_pad (parser, "src");
+  chain->pad = gst_object_ref_sink (gst_ghost_pad_new_from_template (PAD_NAME,
+          target, pad_template (bin)));
+  return chain;
 }
 
-/* Called with the state lock held. */
+/* Its own pad, fed by push_empty_stream. */
+GstJimmySubtitleChain *
+gst_jimmy_subtitle_chain_new_empty (GstBin * bin)
+{
+  GstJimmySubtitleChain *chain = g_new0 (GstJimmySubtitleChain, 1);
+
+  chain->bin = bin;
+  g_mutex_init (&chain->lock);
+  chain->pad = gst_object_ref_sink (gst_pad_new_from_template (pad_template
+          (bin), PAD_NAME));
+  return chain;
+}
+
+/* In the async pool, never with a lock: a sink in PAUSED holds the EOS
+ * until PLAYING, or until it flushes at a stop. */
+static void
+push_empty_stream (GstElement * element, gpointer user_data)
+{
+  GstPad *pad = user_data;
+  g_autofree gchar *stream_id = gst_pad_create_stream_id (pad, element,
+      PAD_NAME);
+  g_autoptr (GstCaps) caps = gst_caps_new_simple ("text/x-raw",
+      "format", G_TYPE_STRING, "utf8", NULL);
+  GstSegment segment;
+
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  if (gst_pad_push_event (pad, gst_event_new_stream_start (stream_id))
+      && gst_pad_push_event (pad, gst_event_new_caps (caps))
+      && gst_pad_push_event (pad, gst_event_new_segment (&segment)))
+    gst_pad_push_event (pad, gst_event_new_eos ());
+}
+
+/**
+ * gst_jimmy_subtitle_chain_start:
+ *
+ * Adds the "subtitle" pad (the application links it from pad-added) and
+ * starts what feeds it. Called with the bin's state lock held, without
+ * any other lock.
+ */
 void
-gst_jimmy_subtitle_chain_remove (GstJimmyAudioSrc * self)
+gst_jimmy_subtitle_chain_start (GstJimmySubtitleChain * chain)
 {
   GstElement *http_src, *parser;
-  GstPad *pad;
 
-  g_mutex_lock (&self->lock);
-  http_src = g_steal_pointer (&self->subtitle_src);
-  parser = g_steal_pointer (&self->subtitle_parser);
-  pad = g_steal_pointer (&self->subtitle_pad);
-  g_mutex_unlock (&self->lock);
+  gst_pad_set_active (chain->pad, TRUE);
+  /* The bin takes a reference of its own: the pad is not floating. */
+  gst_element_add_pad (GST_ELEMENT_CAST (chain->bin), chain->pad);
+  gst_element_no_more_pads (GST_ELEMENT_CAST (chain->bin));
 
-  gst_jimmy_remove_child (self, http_src);
-  gst_jimmy_remove_child (self, parser);
-  if (pad != NULL) {
-    gst_pad_set_active (pad, FALSE);
-    gst_element_remove_pad (GST_ELEMENT_CAST (self), pad);
-    gst_object_unref (pad);
+  g_mutex_lock (&chain->lock);
+  http_src = chain->http_src ? gst_object_ref (chain->http_src) : NULL;
+  parser = chain->parser ? gst_object_ref (chain->parser) : NULL;
+  g_mutex_unlock (&chain->lock);
+
+  if (http_src == NULL) {
+    gst_element_call_async (GST_ELEMENT_CAST (chain->bin), push_empty_stream,
+        gst_object_ref (chain->pad), gst_object_unref);
+    return;
   }
+  gst_element_sync_state_with_parent (parser);
+  gst_element_sync_state_with_parent (http_src);
+  gst_object_unref (parser);
+  gst_object_unref (http_src);
+}
+
+/* PAUSED→READY, before the bin changes its children: see
+ * gst_jimmy_audio_chain_lock_state(). */
+void
+gst_jimmy_subtitle_chain_lock_state (GstJimmySubtitleChain * chain)
+{
+  g_mutex_lock (&chain->lock);
+  if (chain->http_src != NULL)
+    gst_element_set_locked_state (chain->http_src, TRUE);
+  if (chain->parser != NULL)
+    gst_element_set_locked_state (chain->parser, TRUE);
+  g_mutex_unlock (&chain->lock);
+}
+
+/* Takes the children and the pad out. Called with the bin's state lock
+ * held. */
+void
+gst_jimmy_subtitle_chain_remove (GstJimmySubtitleChain * chain)
+{
+  GstElement *http_src, *parser;
+
+  g_mutex_lock (&chain->lock);
+  http_src = g_steal_pointer (&chain->http_src);
+  parser = g_steal_pointer (&chain->parser);
+  g_mutex_unlock (&chain->lock);
+
+  {
+    GstElement *children[] = { parser, http_src };
+
+    gst_jimmy_remove_children (chain->bin, children, 2, NULL, NULL);
+  }
+  if (chain->pad != NULL && GST_OBJECT_PARENT (chain->pad) != NULL) {
+    gst_pad_set_active (chain->pad, FALSE);
+    gst_element_remove_pad (GST_ELEMENT_CAST (chain->bin), chain->pad);
+  }
+}
+
+void
+gst_jimmy_subtitle_chain_free (GstJimmySubtitleChain * chain)
+{
+  gst_clear_object (&chain->pad);
+  g_mutex_clear (&chain->lock);
+  g_free (chain);
+}
+
+/* Whether @object is one of the chain's elements, or inside one. */
+gboolean
+gst_jimmy_subtitle_chain_has (GstJimmySubtitleChain * chain, GstObject * object)
+{
+  gboolean found;
+
+  g_mutex_lock (&chain->lock);
+  found = (chain->http_src != NULL && (object ==
+          GST_OBJECT_CAST (chain->http_src)
+          || gst_object_has_as_ancestor (object,
+              GST_OBJECT_CAST (chain->http_src))))
+      || (chain->parser != NULL && (object == GST_OBJECT_CAST (chain->parser)
+          || gst_object_has_as_ancestor (object,
+              GST_OBJECT_CAST (chain->parser))));
+  g_mutex_unlock (&chain->lock);
+  return found;
 }

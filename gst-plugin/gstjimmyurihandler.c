@@ -1,5 +1,6 @@
-/* gstjimmyurihandler.c: jimmyaudiosrc as the source for jimmy://<task-id>,
- * for playbin, uridecodebin, gst-play-1.0 and gst-discoverer-1.0.
+/* gstjimmyurihandler.c: jimmy://<task-id> URIs, which make jimmyaudiosrc
+ * the source of playbin, uridecodebin, gst-play-1.0 and gst-discoverer-1.0
+ * (the GstURIHandler glue is in gstjimmyaudiosrc.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,41 +10,30 @@
 
 #include <string.h>
 
-#include "gstjimmyaudiosrc-private.h"
+#include "gstjimmyurihandler.h"
 #include "jimmy-api.h"
 
-
-static GstURIType
-gst_jimmy_audio_src_uri_get_type (GType type)
+/**
+ * gst_jimmy_uri_for_task_id:
+ * @task_id: (nullable)
+ *
+ * Returns: (nullable): jimmy://<task-id>, the id percent-encoded.
+ */
+gchar *
+gst_jimmy_uri_for_task_id (const gchar * task_id)
 {
-  return GST_URI_SRC;
-}
-
-static const gchar *const *
-gst_jimmy_audio_src_uri_get_protocols (GType type)
-{
-  static const gchar *protocols[] = { "jimmy", NULL };
-
-  return protocols;
-}
-
-static gchar *
-gst_jimmy_audio_src_uri_get_uri (GstURIHandler * handler)
-{
-  g_autofree gchar *task_id = NULL;
   g_autofree gchar *escaped = NULL;
 
-  g_object_get (handler, "task-id", &task_id, NULL);
   if (task_id == NULL)
     return NULL;
   escaped = g_uri_escape_string (task_id, NULL, FALSE);
-  return g_strconcat ("jimmy://", escaped, NULL);
+  return g_strconcat (GST_JIMMY_URI_SCHEME "://", escaped, NULL);
 }
 
 /* The task id is the URI's authority, percent-decoded; nothing else may
  * follow but a lone "/". */
-static gchar *
-task_id_from_uri (const gchar * uri, GError ** error)
+gchar *
+gst_jimmy_uri_parse_task_id (const gchar * uri, GError ** error)
 {
   g_autofree gchar *scheme = NULL;
   g_autofree gchar *userinfo = NULL;
@@ -56,9 +46,10 @@ task_id_from_uri (const gchar * uri, GError ** error)
 
   if (!g_uri_split (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme,
           &userinfo, &host, &port, &path, &query, &fragment, NULL)
-      || g_ascii_strcasecmp (scheme, "jimmy") != 0 || userinfo != NULL
-      || host == NULL || *host == '\0' || port != -1 || query != NULL
-      || fragment != NULL || (*path != '\0' && g_strcmp0 (path, "/") != 0))
+      || g_ascii_strcasecmp (scheme, GST_JIMMY_URI_SCHEME) != 0
+      || userinfo != NULL || host == NULL || *host == '\0' || port != -1
+      || query != NULL || fragment != NULL || (*path != '\0'
+          && g_strcmp0 (path, "/") != 0))
     goto bad_uri;
   /* GUri strips the brackets of an IP literal: "jimmy://[::1]" is no id. */
   if (strstr (uri, "://[") != NULL)
@@ -76,35 +67,4 @@ bad_uri:
       "Not a jimmy URI: expected jimmy://<task-id>, e.g. "
       "jimmy://audio_16b635ba-5889-4fa5-bbcc-bf67a38c353a");
   return NULL;
-}
-
-static gboolean
-gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
-    GError ** error)
-{
-  g_autofree gchar *task_id = NULL;
-
-  if (GST_STATE (handler) >= GST_STATE_PAUSED) {
-    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
-        "Changing the URI of jimmyaudiosrc while it plays is not supported");
-    return FALSE;
-  }
-
-  task_id = task_id_from_uri (uri, error);
-  if (task_id == NULL)
-    return FALSE;
-
-  g_object_set (handler, "task-id", task_id, NULL);
-  return TRUE;
-}
-
-void
-gst_jimmy_audio_src_uri_handler_init (gpointer g_iface, gpointer iface_data)
-{
-  GstURIHandlerInterface *iface = g_iface;
-
-  iface->get_type = gst_jimmy_audio_src_uri_get_type;
-  iface->get_protocols = gst_jimmy_audio_src_uri_get_protocols;
-  iface->get_uri = gst_jimmy_audio_src_uri_get_uri;
-  iface->set_uri = gst_jimmy_audio_src_uri_set_uri;
 }

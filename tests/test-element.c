@@ -283,6 +283,61 @@ test_null_during_poll (ElementFixture * f, gconstpointer data)
   g_mutex_unlock (&watch.lock);
 }
 
+/* MUTABLE_READY settings are refused while a run plays with a copy: one
+ * warning naming the property and the state, and the value read back is
+ * the one in use. The same for a jimmy:// URI. */
+static void
+test_settings_refused_while_running (ElementFixture * f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *task_id = NULL;
+  guint interval = 0;
+
+  element_fixture_add_task (f, TEST_TASK_ID, "hang");
+  element_fixture_launch (f, "jimmyaudiosrc name=src task-id=" TEST_TASK_ID
+      " ! fakesink");
+  /* Prerolling: the task never completes. */
+  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_ASYNC);
+
+  g_test_expect_message (NULL, G_LOG_LEVEL_WARNING,
+      "src: the \"task-id\" property cannot be changed in the PAUSED "
+      "state; set the element to READY or NULL first");
+  g_object_set (f->src, "task-id", "audio_other", NULL);
+  g_test_assert_expected_messages ();
+  g_object_get (f->src, "task-id", &task_id, NULL);
+  g_assert_cmpstr (task_id, ==, TEST_TASK_ID);
+
+  g_test_expect_message (NULL, G_LOG_LEVEL_WARNING,
+      "*\"poll-interval\" property cannot be changed in the PAUSED state*");
+  g_object_set (f->src, "poll-interval", 5000, NULL);
+  g_test_assert_expected_messages ();
+  g_object_get (f->src, "poll-interval", &interval, NULL);
+  g_assert_cmpuint (interval, ==, 10);
+
+  g_assert_false (gst_uri_handler_set_uri (GST_URI_HANDLER (f->src),
+          "jimmy://audio_other", &error));
+  g_assert_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE);
+  g_clear_error (&error);
+
+  /* Asked for PLAYING (still prerolling, so still PAUSED): the same. */
+  gst_element_set_state (f->pipeline, GST_STATE_PLAYING);
+  g_test_expect_message (NULL, G_LOG_LEVEL_WARNING,
+      "*\"api-key\" property cannot be changed in the PAUSED state*");
+  g_object_set (f->src, "api-key", "sk_other", NULL);
+  g_test_assert_expected_messages ();
+
+  /* Back in READY, settings change again. */
+  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_READY), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_set (f->src, "poll-interval", 5000, NULL);
+  g_object_get (f->src, "poll-interval", &interval, NULL);
+  g_assert_cmpuint (interval, ==, 5000);
+  g_assert_true (gst_uri_handler_set_uri (GST_URI_HANDLER (f->src),
+          "jimmy://audio_other", &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_tags_merged (ElementFixture * f, gconstpointer data)
 {
@@ -566,6 +621,8 @@ main (int argc, char **argv)
   ADD ("no-key-to-media-host", test_no_key_to_media_host);
   ADD ("get-state-waits-for-task", test_get_state_waits_for_task);
   ADD ("null-during-poll", test_null_during_poll);
+  ADD ("settings-refused-while-running",
+      test_settings_refused_while_running);
   ADD ("tags-merged", test_tags_merged);
   ADD ("duration-and-seek", test_duration_and_seek);
   ADD ("progress-canceled", test_progress_canceled);

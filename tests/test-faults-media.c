@@ -558,6 +558,72 @@ test_expiry_twice (MediaFixture * mf, gconstpointer data)
   g_assert_cmpuint (sunk_size (mf), >, 0);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Downstream refuses: not the network's fault */
+
+/* audioconvert takes no MP3: the format is to blame, not the media host. */
+static void
+test_not_negotiated (MediaFixture * mf, gconstpointer data)
+{
+  ElementFixture *f = &mf->base;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *debug = NULL;
+
+  prepare_full (mf, NULL, "jimmyaudiosrc name=src decode=false task-id="
+      TEST_TASK_ID " ! audioconvert ! fakesink name=sink sync=false");
+  element_fixture_run (f, GST_STATE_PLAYING);
+  element_fixture_assert_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+      "downstream did not accept the audio format");
+  element_fixture_assert_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+      "audio/mpeg");
+  element_fixture_assert_error (f, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+      TEST_TASK_ID);
+  gst_message_parse_error (f->error, &error, &debug);
+  g_assert_null (strstr (error->message, "reachable"));
+  element_fixture_stop_promptly (f);
+}
+
+/* Nothing linked to the src pad. */
+static void
+test_not_linked (MediaFixture * mf, gconstpointer data)
+{
+  ElementFixture *f = &mf->base;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *debug = NULL;
+
+  prepare_full (mf, NULL, "jimmyaudiosrc name=src decode=false task-id="
+      TEST_TASK_ID " identity ! fakesink name=sink sync=false");
+  element_fixture_run (f, GST_STATE_PLAYING);
+  element_fixture_assert_error (f, GST_CORE_ERROR, GST_CORE_ERROR_PAD,
+      "Nothing is linked to the src pad");
+  gst_message_parse_error (f->error, &error, &debug);
+  g_assert_null (strstr (error->message, "reachable"));
+  element_fixture_stop_promptly (f);
+}
+
+/* The element's test hook: the factory of the source a resume makes. */
+#define TEST_RESUME_FACTORY "gst-jimmy-test-resume-factory"
+
+/* The resumed source cannot be made (a test hook names a factory that
+ * does not exist): the refused source is out of the bin before that, so
+ * the error is the missing element's, and the stop touches nothing freed
+ * (it used to: the element kept pointing at the removed source). */
+static void
+test_expiry_resume_fails (MediaFixture * mf, gconstpointer data)
+{
+  ElementFixture *f = &mf->base;
+
+  set_expiry (f, 0, 1);
+  prepare (mf, NULL);
+  g_object_set_data_full (G_OBJECT (f->src), TEST_RESUME_FACTORY,
+      g_strdup ("jimmytestnosuchsrc"), g_free);
+  element_fixture_run_to_error (f, GST_CORE_ERROR,
+      GST_CORE_ERROR_MISSING_PLUGIN, "\"jimmytestnosuchsrc\" is missing");
+  g_assert_cmpuint (count_polls (f), ==, 2);
+  g_assert_cmpuint (count_media (f), ==, 1);
+  g_assert_cmpuint (sunk_size (mf), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -581,6 +647,9 @@ main (int argc, char **argv)
   ADD ("expiry-at-start", test_expiry_at_start);
   ADD ("expiry-mid-stream", test_expiry_mid_stream);
   ADD ("expiry-twice", test_expiry_twice);
+  ADD ("not-negotiated", test_not_negotiated);
+  ADD ("not-linked", test_not_linked);
+  ADD ("expiry-resume-fails", test_expiry_resume_fails);
 
   return g_test_run ();
 }

@@ -159,6 +159,92 @@ test_no_pad_by_default (ElementFixture * f, gconstpointer data)
           "/media/" TEST_TASK_ID ".srt"), ==, 0);
 }
 
+static GstPadProbeReturn
+on_text_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GString *events = user_data;
+
+  g_string_append_printf (events, "%s ",
+      GST_EVENT_TYPE_NAME (GST_PAD_PROBE_INFO_EVENT (info)));
+  return GST_PAD_PROBE_OK;
+}
+
+static GstBusSyncReply
+keep_warning (GstBus * bus, GstMessage * message, gpointer user_data)
+{
+  GstMessage **warning = user_data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_WARNING && *warning == NULL)
+    *warning = gst_message_ref (message);
+  return GST_BUS_PASS;
+}
+
+/* Plays with subtitles=true and the subtitle pad linked; returns the
+ * events the text sink got, and the first warning. */
+static GString *
+play_linked (ElementFixture * f, GstMessage ** warning)
+{
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstElement) text_sink = NULL;
+  g_autoptr (GstPad) text_pad = NULL;
+  GString *events = g_string_new (NULL);
+
+  element_fixture_add_task (f, TEST_TASK_ID, "completed");
+  element_fixture_launch (f, "jimmyaudiosrc name=src subtitles=true "
+      "task-id=" TEST_TASK_ID " ! fakesink sync=false "
+      "src.subtitle ! fakesink name=text sync=false");
+  text_sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "text");
+  text_pad = gst_element_get_static_pad (text_sink, "sink");
+  gst_pad_add_probe (text_pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      on_text_event, events, NULL);
+  bus = gst_element_get_bus (f->pipeline);
+  gst_bus_set_sync_handler (bus, keep_warning, warning, NULL);
+  element_fixture_run (f, GST_STATE_PLAYING);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  return events;
+}
+
+/* No subtitleFile: the pad comes anyway, with an empty stream, and the
+ * pipeline prerolls and ends (it used to hang in PREROLLING). */
+static void
+test_no_subtitle_file (ElementFixture * f, gconstpointer data)
+{
+  g_autoptr (GstMessage) warning = NULL;
+  g_autoptr (GString) events = play_linked (f, &warning);
+
+  g_assert_null (warning);
+  g_assert_null (f->error);
+  g_assert_true (f->eos);
+  g_assert_cmpstr (events->str, ==, "stream-start caps segment eos ");
+}
+
+/* The subtitles cannot be fetched (404): a warning naming the task and
+ * the cause, EOS on the subtitle pad, and the audio plays to its end. */
+static void
+test_subtitle_download_fails (ElementFixture * f, gconstpointer data)
+{
+  g_autofree char *srt = read_srt ();
+  g_autoptr (GString) events = NULL;
+  g_autoptr (GstMessage) warning = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *debug = NULL;
+
+  /* The API names a subtitleFile the media host does not have. */
+  jimmy_mock_server_set_subtitles (f->api, srt);
+  events = play_linked (f, &warning);
+  g_assert_null (f->error);
+  g_assert_true (f->eos);
+  g_assert_nonnull (strstr (events->str, "eos"));
+
+  g_assert_nonnull (warning);
+  gst_message_parse_warning (warning, &error, &debug);
+  g_assert_nonnull (strstr (error->message, "Could not fetch the subtitles "
+          "of task \"" TEST_TASK_ID "\""));
+  g_assert_nonnull (strstr (error->message, "Not Found"));
+  g_assert_cmpuint (jimmy_mock_server_count_requests (f->media,
+          "/media/" TEST_TASK_ID ".srt"), >=, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -172,6 +258,8 @@ main (int argc, char **argv)
   ADD ("srt", test_srt);
   ADD ("webvtt", test_webvtt);
   ADD ("no-pad-by-default", test_no_pad_by_default);
+  ADD ("no-subtitle-file", test_no_subtitle_file);
+  ADD ("subtitle-download-fails", test_subtitle_download_fails);
 
   return g_test_run ();
 }

@@ -1,0 +1,58 @@
+/* gstjimmysettings.c: settings that cannot work, refused before a run
+ * starts, with what to do.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstjimmysettings.h"
+#include "gstjimmymessages.h"
+#include "jimmy-api.h"
+
+static gboolean
+refuse_settings (GstElement * element, const gchar * task_id,
+    const gchar * text)
+{
+  gst_jimmy_post_error (element, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, task_id, text, NULL, NULL);
+  return FALSE;
+}
+
+/**
+ * gst_jimmy_settings_validate:
+ *
+ * READY→PAUSED, before any I/O: posts RESOURCE/SETTINGS on @element and
+ * returns FALSE when @o cannot work.
+ */
+gboolean
+gst_jimmy_settings_validate (GstElement * element, const JimmyPollOptions * o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUri) api_uri = NULL;
+  g_autofree gchar *text = NULL;
+
+  if (o->task_id == NULL || *o->task_id == '\0')
+    return refuse_settings (element, NULL, "No task-id set: set it to the id "
+        "returned when the task was created, e.g. audio_16b635ba-…, or use "
+        "a jimmy://<task-id> URI.");
+
+  if (!jimmy_api_validate_task_id (o->task_id, &error))
+    return refuse_settings (element, NULL, error->message);
+
+  if (o->api_key == NULL) {
+    text = g_strdup_printf ("No API key for task \"%s\": set the "
+        "JIMMY_API_KEY environment variable or the api-key property.",
+        o->task_id);
+    return refuse_settings (element, o->task_id, text);
+  }
+
+  if (!jimmy_api_validate_api_key (o->api_key, &error)) {
+    text = g_strdup_printf ("Task \"%s\": %s", o->task_id, error->message);
+    return refuse_settings (element, o->task_id, text);
+  }
+
+  api_uri = jimmy_api_parse_api_url (o->api_url, &error);
+  if (api_uri == NULL) {
+    text = g_strdup_printf ("Task \"%s\": %s", o->task_id, error->message);
+    return refuse_settings (element, o->task_id, text);
+  }
+  return TRUE;
+}

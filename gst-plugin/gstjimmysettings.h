@@ -1,0 +1,17 @@
+/* gstjimmysettings.h: settings that cannot work, refused before a run
+ * starts.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include "jimmy-poll-options.h"
+
+G_BEGIN_DECLS
+
+gboolean gst_jimmy_settings_validate (GstElement *element,
+                                      const JimmyPollOptions *options);
+
+G_END_DECLS
