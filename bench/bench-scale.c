@@ -25,6 +25,7 @@ typedef struct {
   guint runs;
   gboolean quick;
   const char *counts;           /* B3, B8: N, comma-separated */
+  const char *limits;           /* B8: requests per origin, or "default" */
 } Options;
 
 /* One child run of @program under serve.sh with @serve_args (a
@@ -50,15 +51,18 @@ serve_and_run (const char *const *serve_args, const char *program,
 /* bench-wait with N healthy, K hung, under serve.sh with @serve_args. */
 static GKeyFile *
 run_wait (const char *const *serve_args, guint n, guint hung,
-    guint interval_ms, guint window_s, gboolean insecure)
+    guint interval_ms, guint window_s, gboolean insecure, gboolean spread)
 {
   g_autofree char *n_arg = g_strdup_printf ("--n=%u", n);
   g_autofree char *hung_arg = g_strdup_printf ("--hung=%u", hung);
   g_autofree char *interval_arg = g_strdup_printf ("--interval=%u",
       interval_ms);
   g_autofree char *window_arg = g_strdup_printf ("--window=%u", window_s);
+  /* With hung ones, healthy elements may starve: do not wait long. */
   const char *args[] = { n_arg, hung_arg, interval_arg, window_arg,
-    insecure ? "--insecure" : NULL, NULL
+    hung > 0 ? "--known-timeout=10" : "--known-timeout=180",
+    spread ? "--spread" : "--settle=2", insecure ? "--insecure" : NULL,
+    NULL
   };
 
   return serve_and_run (serve_args, "bench-wait", args);
@@ -81,14 +85,15 @@ print_lateness_cells (BenchAgg * agg)
 /* B3 */
 
 static gboolean
-b3_row (const Options * options, guint n, guint interval_ms, guint window_s)
+b3_row (const Options * options, guint n, guint interval_ms, guint window_s,
+    gboolean spread)
 {
   g_autoptr (BenchAgg) agg = bench_agg_new ();
   guint run;
 
   for (run = 0; run < options->runs; run++) {
     g_autoptr (GKeyFile) wait = run_wait (NULL, n, 0, interval_ms, window_s,
-        FALSE);
+        FALSE, spread);
     g_autoptr (GKeyFile) floor = NULL;
     g_autoptr (GKeyFile) paced = NULL;
     g_autofree char *rate = NULL;
@@ -99,6 +104,8 @@ b3_row (const Options * options, guint n, guint interval_ms, guint window_s)
     if (wait == NULL)
       return FALSE;
     bench_agg_add_result (agg, wait);
+    if (spread)
+      continue;                 /* the floor once per N is enough */
     /* The bare request: back to back (the floor), and paced at the rate
      * the element achieved. */
     rate = g_strdup_printf ("--rate=%.1f", g_key_file_get_double (wait,
@@ -133,8 +140,8 @@ b3_row (const Options * options, guint n, guint interval_ms, guint window_s)
     CELL (agg, null_ms, "%.0f");
     CELL (agg, tcp_opened, "%.0f");
 
-    g_print ("| %u | %s (%.0f) |", n, polls_per_s_cell, n * 1000.0 /
-        interval_ms);
+    g_print ("| %u | %s | %s (%.0f) |", n, spread ? "spread over 5 s" :
+        "together", polls_per_s_cell, n * 1000.0 / interval_ms);
     print_lateness_cells (agg);
     g_print (" %s / %s = %s | %s | %s | %s | %s + %s | %s | %s | %s |\n",
         cpu_per_poll_us_cell, floor_us_cell, ratio_cell, paced_us_cell,
@@ -154,17 +161,23 @@ table_b3 (const Options * options)
       "%u run(s) per row; median (min–max). Window %u s in steady state; "
       "server: nginx, static `processing` envelope.\n\n", options->runs,
       window_s);
-  g_print ("| N | polls/s (expected) | lateness p50 (ms) | p99 (ms) "
+  g_print ("| N | start | polls/s (expected) | lateness p50 (ms) | p99 (ms) "
       "| max (ms) | CPU per poll, µs: element / bare libsoup = ratio "
       "| bare libsoup paced at the element's rate, µs "
       "| server CPU (cores) | threads added "
       "| KiB per element: object + waiting | all know their status (ms) "
       "| all NULL (ms) | TCP connections opened |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (i = 0; ns[i] != NULL; i++) {
-    if (!b3_row (options, atoi (ns[i]), 5000, window_s))
+    if (!b3_row (options, atoi (ns[i]), 5000, window_s, FALSE)
+        || !b3_row (options, atoi (ns[i]), 5000, window_s, TRUE))
       return 1;
   }
+  g_print ("\n\"Together\": all N set to PAUSED at once, so every "
+      "interval starts with a burst of N polls; \"spread\": started evenly "
+      "over one interval, as tasks created at random times (all known: "
+      "from the last start). The libsoup floor runs after the \"together\" "
+      "rows.\n");
   g_print ("\nTargets: lateness p99 <= 20 ms; CPU per poll <= 1.15 x the "
       "bare request; threads added <= 3; <= 10 KiB per waiting element; "
       "all NULL <= 200 ms.\n");
@@ -178,7 +191,8 @@ table_b3 (const Options * options)
 static gboolean
 saturation_trial (guint n, guint window_s, gboolean * on_time)
 {
-  g_autoptr (GKeyFile) r = run_wait (NULL, n, 0, 1000, window_s, FALSE);
+  g_autoptr (GKeyFile) r = run_wait (NULL, n, 0, 1000, window_s, FALSE,
+      TRUE);
   gdouble rate, p50, p99, max;
 
   if (r == NULL)
@@ -204,10 +218,10 @@ table_saturation (const Options * options)
   gboolean on_time;
 
   g_print ("### B3: saturation at poll-interval 1000 ms\n\n"
-      "One run per N, window %u s: doubling N until a run is late, then "
+      "One run per N, started evenly over the interval, window %u s: doubling N until a run is late, then "
       "%u bisection step(s). On time: p99 lateness <= 20 ms and polls/s "
       ">= 97 %% of N.\n\n", window_s, steps);
-  g_print ("| N | polls/s (expected) | lateness p50 (ms) | p99 (ms) "
+  g_print ("| N | start | polls/s (expected) | lateness p50 (ms) | p99 (ms) "
       "| max (ms) | client CPU (cores) | server CPU (cores) | on time |\n"
       "|---|---|---|---|---|---|---|---|\n");
   while (n <= 64000) {
@@ -244,18 +258,20 @@ table_b5 (const Options * options)
   guint window_s = options->quick ? 5 : 10, i, run;
 
   g_print ("### B5: 100 elements on a healthy origin beside K on a hung one"
-      "\n\npoll-interval 1000 ms; the hung origin accepts connections and "
+      "\n\npoll-interval 1000 ms, the healthy ones started evenly over "
+      "the interval; the hung origin accepts connections and "
       "never answers, request-timeout=0. %u run(s) per row, window %u s; "
       "median (min–max).\n\n", options->runs, window_s);
   g_print ("| K hung | healthy polls/s (expected) | lateness p50 (ms) "
-      "| p99 (ms) | max (ms) | healthy tasks on schedule |\n"
-      "|---|---|---|---|---|---|\n");
+      "| p99 (ms) | max (ms) | healthy tasks on schedule "
+      "| healthy elements that knew their status within 10 s |\n"
+      "|---|---|---|---|---|---|---|\n");
   for (i = 0; i < G_N_ELEMENTS (hung_counts); i++) {
     g_autoptr (BenchAgg) agg = bench_agg_new ();
 
     for (run = 0; run < options->runs; run++) {
       g_autoptr (GKeyFile) r = run_wait (NULL, 100, hung_counts[i], 1000,
-          window_s, FALSE);
+          window_s, FALSE, TRUE);
 
       if (r == NULL)
         return 1;
@@ -268,10 +284,12 @@ table_b5 (const Options * options)
     {
       CELL (agg, healthy_per_s, "%.0f");
       CELL (agg, tasks_on_schedule, "%.0f");
+      CELL (agg, known_count, "%.0f");
 
       g_print ("| %u | %s (100) |", hung_counts[i], healthy_per_s_cell);
       print_lateness_cells (agg);
-      g_print (" %s of 100 |\n", tasks_on_schedule_cell);
+      g_print (" %s of 100 | %s of 100 |\n", tasks_on_schedule_cell,
+          known_count_cell);
     }
   }
   g_print ("\nTarget: p99 lateness of the healthy polls <= 10 ms. K = 0 is "
@@ -282,61 +300,97 @@ table_b5 (const Options * options)
 /* ---------------------------------------------------------------------- */
 /* B8: a distant API */
 
+/* JIMMY_MAX_REQUESTS_PER_ORIGIN for the children: @limit, with a
+ * process-wide limit twice as large (the poller keeps a share of that one
+ * in reserve), or whatever the environment had for "default". */
+static void
+set_limit (const char *limit, const char *inherited)
+{
+  g_autofree char *total = NULL;
+
+  if (g_str_equal (limit, "default")) {
+    if (inherited != NULL)
+      g_setenv ("JIMMY_MAX_REQUESTS_PER_ORIGIN", inherited, TRUE);
+    else
+      g_unsetenv ("JIMMY_MAX_REQUESTS_PER_ORIGIN");
+    g_unsetenv ("JIMMY_MAX_REQUESTS");
+    return;
+  }
+  total = g_strdup_printf ("%d", 2 * atoi (limit));
+  g_setenv ("JIMMY_MAX_REQUESTS_PER_ORIGIN", limit, TRUE);
+  g_setenv ("JIMMY_MAX_REQUESTS", total, TRUE);
+}
+
+static gboolean
+b8_row (const Options * options, guint n, guint delay_ms, gboolean tls,
+    const char *limit, guint window_s)
+{
+  g_autoptr (BenchAgg) agg = bench_agg_new ();
+  g_autofree char *delay = g_strdup_printf ("%u", delay_ms);
+  g_autofree char *protocols = NULL;
+  const char *serve_args[] = { "--delay", delay, tls ? "--tls" : NULL, NULL };
+  guint run;
+
+  for (run = 0; run < options->runs; run++) {
+    g_autoptr (GKeyFile) r = run_wait (serve_args, n, 0, 5000, window_s,
+        tls, TRUE);
+
+    if (r == NULL)
+      return FALSE;
+    bench_agg_add_result (agg, r);
+    g_free (protocols);
+    protocols = g_key_file_get_string (r, "result", "server_protocols", NULL);
+  }
+  {
+    CELL (agg, polls_per_s, "%.0f");
+    CELL (agg, tasks_on_schedule, "%.0f");
+    CELL (agg, tcp_opened, "%.0f");
+    CELL (agg, client_cpu_share, "%.2f");
+    CELL (agg, server_cpu_share, "%.2f");
+
+    g_print ("| %u ms | %s | %s | %s (%.0f) |", delay_ms, tls ?
+        "HTTPS, h2 offered" : "HTTP/1.1", limit, polls_per_s_cell, n / 5.0);
+    print_lateness_cells (agg);
+    g_print (" %s of %u | %s | %s | %s | %s |\n", tasks_on_schedule_cell, n,
+        tcp_opened_cell, client_cpu_share_cell, server_cpu_share_cell,
+        protocols && protocols[0] ? protocols : "(not logged)");
+  }
+  return TRUE;
+}
+
 static int
 table_b8 (const Options * options)
 {
   const guint delays[] = { 100, 300 };
-  const char *limit = g_getenv ("JIMMY_MAX_REQUESTS_PER_ORIGIN");
+  g_autofree char *inherited = g_strdup (g_getenv
+      ("JIMMY_MAX_REQUESTS_PER_ORIGIN"));
+  g_auto (GStrv) limits = g_strsplit (options->limits, ",", -1);
   guint n = atoi (options->counts), window_s = options->quick ? 10 : 15;
-  guint d, tls, run;
+  guint d, tls, l;
 
   g_print ("### B8: a distant API, %u elements, poll-interval 5000 ms\n\n"
       "The API answers each request that long after it arrived "
-      "(bench-delay-server; over TLS, nginx with HTTP/2 in front of it). "
-      "Requests per origin: %s. %u run(s) per row, window %u s; median "
-      "(min–max).\n\n", n, limit ? limit : "the poller's default",
-      options->runs, window_s);
-  g_print ("| API delay | protocol | polls/s (expected) | lateness p50 (ms) "
-      "| p99 (ms) | max (ms) | tasks on a 5 s schedule (<= 50 ms late) "
-      "| TCP connections opened | client CPU (cores) | server CPU (cores) "
+      "(bench-delay-server; over TLS, nginx with HTTP/2 in front of it); "
+      "the elements start evenly over the interval. "
+      "\"default\" requests per origin: %s. %u run(s) per row, window "
+      "%u s; median (min–max).\n\n", n, inherited ? inherited :
+      "the poller's own default", options->runs, window_s);
+  g_print ("| API delay | protocol | requests per origin | polls/s (expected) "
+      "| lateness p50 (ms) | p99 (ms) | max (ms) "
+      "| tasks on a 5 s schedule (<= 50 ms late) | TCP connections opened "
+      "| client CPU (cores) | server CPU (cores) "
       "| HTTP versions seen by nginx |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (d = 0; d < G_N_ELEMENTS (delays); d++) {
     for (tls = 0; tls < 2; tls++) {
-      g_autoptr (BenchAgg) agg = bench_agg_new ();
-      g_autofree char *delay = g_strdup_printf ("%u", delays[d]);
-      g_autofree char *protocols = NULL;
-      const char *serve_args[] = { "--delay", delay,
-        tls ? "--tls" : NULL, NULL
-      };
-
-      for (run = 0; run < options->runs; run++) {
-        g_autoptr (GKeyFile) r = run_wait (serve_args, n, 0, 5000, window_s,
-            tls);
-
-        if (r == NULL)
+      for (l = 0; limits[l] != NULL; l++) {
+        set_limit (limits[l], inherited);
+        if (!b8_row (options, n, delays[d], tls, limits[l], window_s))
           return 1;
-        bench_agg_add_result (agg, r);
-        g_free (protocols);
-        protocols = g_key_file_get_string (r, "result", "server_protocols",
-            NULL);
-      }
-      {
-        CELL (agg, polls_per_s, "%.0f");
-        CELL (agg, tasks_on_schedule, "%.0f");
-        CELL (agg, tcp_opened, "%.0f");
-        CELL (agg, client_cpu_share, "%.2f");
-        CELL (agg, server_cpu_share, "%.2f");
-
-        g_print ("| %u ms | %s | %s (%.0f) |", delays[d], tls ?
-            "HTTPS, h2 offered" : "HTTP/1.1", polls_per_s_cell, n / 5.0);
-        print_lateness_cells (agg);
-        g_print (" %s of %u | %s | %s | %s | %s |\n", tasks_on_schedule_cell,
-            n, tcp_opened_cell, client_cpu_share_cell,
-            server_cpu_share_cell, protocols ? protocols : "(not logged)");
       }
     }
   }
+  set_limit ("default", inherited);
   g_print ("\nTarget: 10000 tasks on a 5 s schedule at 100 ms "
       "(>= 2000 polls/s, p99 lateness <= 50 ms).\n");
   return 0;
@@ -347,6 +401,7 @@ main (int argc, char **argv)
 {
   g_autofree char *table = NULL;
   g_autofree char *counts = NULL;
+  g_autofree char *limits = NULL;
   gint runs = 5;
   gboolean quick = FALSE;
   GOptionEntry entries[] = {
@@ -355,6 +410,8 @@ main (int argc, char **argv)
     {"runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs per row (5)", "R"},
     {"n", 0, 0, G_OPTION_ARG_STRING, &counts,
         "Element counts (b3: 1000,10000; b8: 10000)", "N,…"},
+    {"limits", 0, 0, G_OPTION_ARG_STRING, &limits,
+        "b8: requests per origin, comma-separated (default)", "L,…"},
     {"quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Shorter windows", NULL},
     {NULL}
   };
@@ -373,7 +430,8 @@ main (int argc, char **argv)
   }
   options = (Options) {
   .runs = runs,.quick = quick,.counts = counts ? counts :
-        g_str_equal (table, "b8") ? "10000" : "1000,10000"};
+        g_str_equal (table, "b8") ? "10000" : "1000,10000",.limits =
+        limits ? limits : "default"};
   if (g_str_equal (table, "b3"))
     return table_b3 (&options);
   if (g_str_equal (table, "saturation"))

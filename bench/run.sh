@@ -13,6 +13,9 @@
 #   --per-origin N  JIMMY_MAX_REQUESTS_PER_ORIGIN for every run (the
 #                   poller's limit of requests in flight per origin, where
 #                   the code has it); default: the poller's own default
+#   --b8-limits L   B8's rows for these requests-per-origin limits,
+#                   comma-separated, "default" for the poller's own
+#                   (default: default,1024)
 #   BENCHMARK       any of b1 b2 b3 sat b4 b5 b6 b7 b8 (default: all)
 #
 # Everything runs on this machine. B3, B5, B6 and B8 run each child
@@ -26,10 +29,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all=(b1 b2 b3 sat b4 b5 b6 b7 b8)
-usage="usage: bench/run.sh [--quick] [--runs R] [--per-origin N] [${all[*]}]"
+usage="usage: bench/run.sh [--quick] [--runs R] [--per-origin N] [--b8-limits L,…] [${all[*]}]"
 quick=0
 runs=5
 per_origin=
+b8_limits=default,1024
 selected=()
 command_line="bench/run.sh $*"
 while [ $# -gt 0 ]; do
@@ -37,6 +41,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --runs) runs=${2:?$usage}; shift ;;
     --per-origin) per_origin=${2:?$usage}; shift ;;
+    --b8-limits) b8_limits=${2:?$usage}; shift ;;
     b1|b2|b3|sat|b4|b5|b6|b7|b8) selected+=("$1") ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
@@ -143,7 +148,8 @@ run_one() {
     b7)
       "$bin/bench-live" --runs "$runs" ;;
     b8)
-      args=(--runs "$runs"); [ $quick = 1 ] && args+=(--quick --n 1000)
+      args=(--runs "$runs" --limits "$b8_limits")
+      [ $quick = 1 ] && args+=(--quick --n 1000)
       "$bin/bench-scale" --table b8 "${args[@]}" ;;
   esac
 }

@@ -157,6 +157,6 @@ if [ -s "$run_dir/nginx.pid" ]; then
 fi
 if [ -s "$run_dir/access.log" ]; then
   echo "server_protocols=$(sort "$run_dir/access.log" | uniq -c |
-    awk '{ printf "%s%s:%s", NR > 1 ? " " : "", $2, $1 }')"
+    awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }')"
 fi
 exit $status
