@@ -58,9 +58,11 @@ run_wait (const char *const *serve_args, guint n, guint hung,
   g_autofree char *interval_arg = g_strdup_printf ("--interval=%u",
       interval_ms);
   g_autofree char *window_arg = g_strdup_printf ("--window=%u", window_s);
-  /* With hung ones, healthy elements may starve: do not wait long. */
+  /* With hung ones healthy elements may starve, and a distant API may
+   * take minutes to answer them all once: do not wait that long. */
   const char *args[] = { n_arg, hung_arg, interval_arg, window_arg,
-    hung > 0 ? "--known-timeout=10" : "--known-timeout=180",
+    hung > 0 ? "--known-timeout=10" : serve_args != NULL ?
+        "--known-timeout=30" : "--known-timeout=180",
     spread ? "--spread" : "--settle=2", insecure ? "--insecure" : NULL,
     NULL
   };
