@@ -142,8 +142,8 @@ b3_row (const Options * options, guint n, guint interval_ms, guint window_s,
     CELL (agg, null_ms, "%.0f");
     CELL (agg, tcp_opened, "%.0f");
 
-    g_print ("| %u | %s | %s (%.0f) |", n, spread ? "spread over 5 s" :
-        "together", polls_per_s_cell, n * 1000.0 / interval_ms);
+    g_print ("| %u | %s | %.0f | %s |", n, spread ? "spread over 5 s" :
+        "together", n * 1000.0 / interval_ms, polls_per_s_cell);
     print_lateness_cells (agg);
     g_print (" %s / %s = %s | %s | %s | %s | %s + %s | %s | %s | %s |\n",
         cpu_per_poll_us_cell, floor_us_cell, ratio_cell, paced_us_cell,
@@ -163,13 +163,14 @@ table_b3 (const Options * options)
       "%u run(s) per row; median (min–max). Window %u s in steady state; "
       "server: nginx, static `processing` envelope.\n\n", options->runs,
       window_s);
-  g_print ("| N | start | polls/s (expected) | lateness p50 (ms) | p99 (ms) "
+  g_print ("| N | start | polls/s expected | polls/s | lateness p50 (ms) "
+      "| p99 (ms) "
       "| max (ms) | CPU per poll, µs: element / bare libsoup = ratio "
       "| bare libsoup paced at the element's rate, µs "
       "| server CPU (cores) | threads added "
       "| KiB per element: object + waiting | all know their status (ms) "
       "| all NULL (ms) | TCP connections opened |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (i = 0; ns[i] != NULL; i++) {
     if (!b3_row (options, atoi (ns[i]), 5000, window_s, FALSE)
         || !b3_row (options, atoi (ns[i]), 5000, window_s, TRUE))
@@ -204,8 +205,8 @@ saturation_trial (guint n, guint window_s, gboolean * on_time)
   p99 = g_key_file_get_double (r, "result", "late_p99_ms", NULL);
   max = g_key_file_get_double (r, "result", "late_max_ms", NULL);
   *on_time = p99 <= 20 && rate >= 0.97 * n;
-  g_print ("| %u | %.0f (%u) | %.1f | %.1f | %.1f | %.2f | %.2f | %s |\n",
-      n, rate, n, p50, p99, max,
+  g_print ("| %u | %.0f | %.1f | %.1f | %.1f | %.2f | %.2f | %s |\n",
+      n, rate, p50, p99, max,
       g_key_file_get_double (r, "result", "client_cpu_share", NULL),
       g_key_file_get_double (r, "result", "server_cpu_share", NULL),
       *on_time ? "yes" : "no");
@@ -223,7 +224,8 @@ table_saturation (const Options * options)
       "One run per N, started evenly over the interval, window %u s: doubling N until a run is late, then "
       "%u bisection step(s). On time: p99 lateness <= 20 ms and polls/s "
       ">= 97 %% of N.\n\n", window_s, steps);
-  g_print ("| N | start | polls/s (expected) | lateness p50 (ms) | p99 (ms) "
+  g_print ("| N | start | polls/s expected | polls/s | lateness p50 (ms) "
+      "| p99 (ms) "
       "| max (ms) | client CPU (cores) | server CPU (cores) | on time |\n"
       "|---|---|---|---|---|---|---|---|\n");
   while (n <= 64000) {
@@ -242,11 +244,15 @@ table_saturation (const Options * options)
       return 1;
     *(on_time ? &good : &bad) = n;
   }
-  g_print ("\nSaturation point: the largest N on time was **%u**", good);
-  if (bad > 0)
-    g_print ("; %u was late.\n", bad);
+  if (good == 0)
+    g_print ("\nSaturation point: below %u, the smallest N tried, which was "
+        "late.\n", bad);
+  else if (bad > 0)
+    g_print ("\nSaturation point: the largest N on time was **%u**; %u was "
+        "late.\n", good, bad);
   else
-    g_print (" (64000 were still on time).\n");
+    g_print ("\nSaturation point: above %u, which was still on time.\n",
+        good);
   return 0;
 }
 
@@ -264,7 +270,7 @@ table_b5 (const Options * options)
       "the interval; the hung origin accepts connections and "
       "never answers, request-timeout=0. %u run(s) per row, window %u s; "
       "median (min–max).\n\n", options->runs, window_s);
-  g_print ("| K hung | healthy polls/s (expected) | lateness p50 (ms) "
+  g_print ("| K hung | healthy polls/s (of 100 expected) | lateness p50 (ms) "
       "| p99 (ms) | max (ms) | healthy tasks on schedule "
       "| healthy elements that knew their status within 10 s |\n"
       "|---|---|---|---|---|---|---|\n");
@@ -288,7 +294,7 @@ table_b5 (const Options * options)
       CELL (agg, tasks_on_schedule, "%.0f");
       CELL (agg, known_count, "%.0f");
 
-      g_print ("| %u | %s (100) |", hung_counts[i], healthy_per_s_cell);
+      g_print ("| %u | %s |", hung_counts[i], healthy_per_s_cell);
       print_lateness_cells (agg);
       g_print (" %s of 100 | %s of 100 |\n", tasks_on_schedule_cell,
           known_count_cell);
@@ -350,8 +356,8 @@ b8_row (const Options * options, guint n, guint delay_ms, gboolean tls,
     CELL (agg, client_cpu_share, "%.2f");
     CELL (agg, server_cpu_share, "%.2f");
 
-    g_print ("| %u ms | %s | %s | %s (%.0f) |", delay_ms, tls ?
-        "HTTPS, h2 offered" : "HTTP/1.1", limit, polls_per_s_cell, n / 5.0);
+    g_print ("| %u ms | %s | %s | %s |", delay_ms, tls ?
+        "HTTPS, h2 offered" : "HTTP/1.1", limit, polls_per_s_cell);
     print_lateness_cells (agg);
     g_print (" %s of %u | %s | %s | %s | %s |\n", tasks_on_schedule_cell, n,
         tcp_opened_cell, client_cpu_share_cell, server_cpu_share_cell,
@@ -377,12 +383,13 @@ table_b8 (const Options * options)
       "\"default\" requests per origin: %s. %u run(s) per row, window "
       "%u s; median (min–max).\n\n", n, inherited ? inherited :
       "the poller's own default", options->runs, window_s);
-  g_print ("| API delay | protocol | requests per origin | polls/s (expected) "
+  g_print ("| API delay | protocol | requests per origin "
+      "| polls/s (of %.0f expected) "
       "| lateness p50 (ms) | p99 (ms) | max (ms) "
       "| tasks on a 5 s schedule (<= 50 ms late) | TCP connections opened "
       "| client CPU (cores) | server CPU (cores) "
       "| HTTP versions seen by nginx |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "|---|---|---|---|---|---|---|---|---|---|---|---|\n", n / 5.0);
   for (d = 0; d < G_N_ELEMENTS (delays); d++) {
     for (tls = 0; tls < 2; tls++) {
       for (l = 0; limits[l] != NULL; l++) {

@@ -16,6 +16,10 @@
 #   --b8-limits L   B8's rows for these requests-per-origin limits,
 #                   comma-separated, "default" for the poller's own
 #                   (default: default,1024)
+#   --update-doc    afterwards, put each benchmark's tables (and the
+#                   header) into docs/performance.md, between its
+#                   "<!-- bench-run:NAME -->" and "<!-- /bench-run:NAME -->"
+#                   lines; the verdicts stay for a person to write
 #   BENCHMARK       any of b1 b2 b3 sat b4 b5 b6 b7 b8 (default: all)
 #
 # Everything runs on this machine. B3, B5, B6 and B8 run each child
@@ -29,11 +33,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all=(b1 b2 b3 sat b4 b5 b6 b7 b8)
-usage="usage: bench/run.sh [--quick] [--runs R] [--per-origin N] [--b8-limits L,…] [${all[*]}]"
+usage="usage: bench/run.sh [--quick] [--runs R] [--per-origin N] [--b8-limits L,…] [--update-doc] [${all[*]}]"
 quick=0
 runs=5
 per_origin=
 b8_limits=default,1024
+update_doc=0
 selected=()
 command_line="bench/run.sh $*"
 while [ $# -gt 0 ]; do
@@ -42,6 +47,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=${2:?$usage}; shift ;;
     --per-origin) per_origin=${2:?$usage}; shift ;;
     --b8-limits) b8_limits=${2:?$usage}; shift ;;
+    --update-doc) update_doc=1 ;;
     b1|b2|b3|sat|b4|b5|b6|b7|b8) selected+=("$1") ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
@@ -102,8 +108,6 @@ header() {
   local commit
   commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
   git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
-  echo "# jimmyaudiosrc benchmarks"
-  echo
   echo "| | |"
   echo "|---|---|"
   echo "| commit | \`$commit\` |"
@@ -154,16 +158,43 @@ run_one() {
   esac
 }
 
-header | tee "$tables"
+# Each benchmark's part also goes to $out/NAME.md, for --update-doc.
+rm -f "$out"/*.md "$out/failed"
+{ echo "# jimmyaudiosrc benchmarks"; echo; } >"$tables"
+header | tee -a "$tables" >"$out/header.md"
+cat "$out/header.md"
 status=0
 for b in "${selected[@]}"; do
-  load "$b" | tee -a "$tables"
-  # A benchmark that fails says so in the tables and the others still run.
-  if ! run_one "$b" | tee -a "$tables"; then
-    echo "**$b failed** (see the run's stderr)." | tee -a "$tables"
-    status=1
-  fi
+  {
+    load "$b"
+    # A benchmark that fails says so in the tables and the others still run.
+    if ! run_one "$b"; then
+      echo "**$b failed** (see the run's stderr)."
+      touch "$out/failed"
+    fi
+  } | tee "$out/$b.md" | tee -a "$tables"
 done
+[ ! -e "$out/failed" ] || status=1
 echo >&2
 echo "Tables written to $tables" >&2
+
+# Replace what lies between each pair of markers whose part this run
+# made; parts not run keep what the doc had.
+if [ $update_doc = 1 ]; then
+  awk -v dir="$out" '
+    /^<!-- bench-run:[a-z0-9]+ -->$/ {
+      print
+      name = $0; sub(/^<!-- bench-run:/, "", name); sub(/ -->$/, "", name)
+      file = dir "/" name ".md"
+      skip = 0
+      while ((getline line < file) > 0) { print line; skip = 1 }
+      close(file)
+      next
+    }
+    /^<!-- \/bench-run:[a-z0-9]+ -->$/ { skip = 0 }
+    !skip { print }
+  ' docs/performance.md >"$out/performance.md.new"
+  mv "$out/performance.md.new" docs/performance.md
+  echo "docs/performance.md updated from $out" >&2
+fi
 exit $status
