@@ -46,6 +46,11 @@ done
 
 # First pass: into a network namespace of our own, then run again there.
 if [ "${BENCH_SERVE_IN_NS:-}" != 1 ]; then
+  unshare --net -- true 2>/dev/null || {
+    echo "serve.sh: cannot make a network namespace (unshare --net): run" \
+      "the benchmarks as root" >&2
+    exit 1
+  }
   BENCH_SERVE_IN_NS=1 exec unshare --net -- "$0" "${args[@]}"
 fi
 unset BENCH_SERVE_IN_NS
