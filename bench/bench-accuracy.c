@@ -198,7 +198,7 @@ main (int argc, char **argv)
       &arrivals);
 
   bench_print_machine ();
-  g_print ("\n### B4 poll accuracy: poll-interval %d ms, %d polls, drift "
+  g_print ("\n#### B4 poll accuracy: poll-interval %d ms, %d polls, drift "
       "against t0 + k * P at the mock\n\nLateness: against the grid whose "
       "origin is the earliest that all polls allow (t0, or earlier if t0 "
       "itself was late).\n\n", interval_ms, polls);

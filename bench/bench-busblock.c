@@ -217,7 +217,7 @@ main (int argc, char **argv)
   }
   gst_object_unref (probe);
 
-  g_print ("### B6: a sync bus handler blocking %d ms beside %d other "
+  g_print ("#### B6: a sync bus handler blocking %d ms beside %d other "
       "pipelines\n\nLatency of each other pipeline's first "
       "`jimmy-task-status` message, from its set_state(PAUSED) (which "
       "polls at once) to its sync bus handler. %d run(s); per-run figures, median "

@@ -281,7 +281,7 @@ main (int argc, char **argv)
     return 2;
   }
 
-  g_print ("### B7: live mode\n\n");
+  g_print ("#### B7: live mode\n\n");
   probe = gst_element_factory_make ("jimmyaudiosrc", NULL);
   if (probe == NULL) {
     g_printerr ("bench-live: no jimmyaudiosrc: run bench/run.sh\n");

@@ -159,7 +159,7 @@ table_b3 (const Options * options)
   g_auto (GStrv) ns = g_strsplit (options->counts, ",", -1);
   guint window_s = options->quick ? 10 : 15, i;
 
-  g_print ("### B3: N elements waiting, poll-interval 5000 ms\n\n"
+  g_print ("#### B3: N elements waiting, poll-interval 5000 ms\n\n"
       "%u run(s) per row; median (min–max). Window %u s in steady state; "
       "server: nginx, static `processing` envelope.\n\n", options->runs,
       window_s);
@@ -220,7 +220,7 @@ table_saturation (const Options * options)
   guint good = 0, bad = 0, n = options->quick ? 500 : 1000, i;
   gboolean on_time;
 
-  g_print ("### B3: saturation at poll-interval 1000 ms\n\n"
+  g_print ("#### B3: saturation at poll-interval 1000 ms\n\n"
       "One run per N, started evenly over the interval, window %u s: doubling N until a run is late, then "
       "%u bisection step(s). On time: p99 lateness <= 20 ms and polls/s "
       ">= 97 %% of N.\n\n", window_s, steps);
@@ -265,7 +265,7 @@ table_b5 (const Options * options)
   const guint hung_counts[] = { 0, 8, 100 };
   guint window_s = options->quick ? 5 : 10, i, run;
 
-  g_print ("### B5: 100 elements on a healthy origin beside K on a hung one"
+  g_print ("#### B5: 100 elements on a healthy origin beside K on a hung one"
       "\n\npoll-interval 1000 ms, the healthy ones started evenly over "
       "the interval; the hung origin accepts connections and "
       "never answers, request-timeout=0. %u run(s) per row, window %u s; "
@@ -376,7 +376,7 @@ table_b8 (const Options * options)
   guint n = atoi (options->counts), window_s = options->quick ? 10 : 15;
   guint d, tls, l;
 
-  g_print ("### B8: a distant API, %u elements, poll-interval 5000 ms\n\n"
+  g_print ("#### B8: a distant API, %u elements, poll-interval 5000 ms\n\n"
       "The API answers each request that long after it arrived "
       "(bench-delay-server; over TLS, nginx with HTTP/2 in front of it); "
       "the elements start evenly over the interval. "
