@@ -242,9 +242,9 @@ table_saturation (const Options * options)
       "One run per N, started evenly over the interval, window %u s: doubling N until a run is late, then "
       "%u bisection step(s). On time: p99 lateness <= 20 ms and polls/s "
       ">= 97 %% of N.\n\n", window_s, steps);
-  g_print ("| N | start | polls/s expected | polls/s | lateness p50 (ms) "
-      "| p99 (ms) "
-      "| max (ms) | client CPU (cores) | server CPU (cores) | on time |\n"
+  g_print ("| N (polls/s expected) | polls/s | lateness p50 (ms) "
+      "| p99 (ms) | max (ms) | client CPU (cores) | server CPU (cores) "
+      "| on time |\n"
       "|---|---|---|---|---|---|---|---|\n");
   while (n <= 64000) {
     if (!saturation_trial (n, window_s, &on_time))
