@@ -62,6 +62,9 @@ measure (JimmyMockServer * mock, Arrivals * arrivals, guint interval_ms,
 {
   const char *base_url = jimmy_mock_server_get_base_url (mock);
   g_autoptr (GArray) drift = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr (GArray) abs_drift = g_array_new (FALSE, FALSE,
+      sizeof (gdouble));
+  gdouble last, mean, earliest;
   g_autoptr (GArray) gaps = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr (GPtrArray) others = g_ptr_array_new ();
   GstElement *src;
@@ -129,12 +132,22 @@ measure (JimmyMockServer * mock, Arrivals * arrivals, guint interval_ms,
     g_print ("| beside %u elements polling every 1 s ", background);
   else
     g_print ("| alone ");
-  g_print ("| %u | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %u | %s |\n",
-      polls, bench_mean (drift),
-      bench_median (drift), bench_max (drift),
-      g_array_index (drift, gdouble, polls - 1), bench_mean (gaps),
-      bench_stddev (gaps), late, bench_mean (drift) <= 2.0 ? "met" :
-      "MISSED");
+  /* The statistics sort in place: take the last poll's drift first.
+   * Early and late polls cancel out in a signed mean, so lateness comes
+   * first: against the grid whose origin is the earliest all polls allow
+   * (t0 itself may have been late), so it is never negative. */
+  last = g_array_index (drift, gdouble, polls - 1);
+  mean = bench_mean (drift);
+  earliest = bench_min (drift);
+  for (i = 0; i < drift->len; i++) {
+    gdouble a = g_array_index (drift, gdouble, i) - MIN (earliest, 0);
+
+    g_array_append_val (abs_drift, a);
+  }
+  g_print ("| %u | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %u |\n",
+      polls, bench_percentile (abs_drift, 0.5),
+      bench_percentile (abs_drift, 0.99), bench_max (abs_drift), mean,
+      last, bench_mean (gaps), bench_stddev (gaps), late);
   return TRUE;
 }
 
@@ -185,11 +198,13 @@ main (int argc, char **argv)
       &arrivals);
 
   bench_print_machine ();
-  g_print ("\n### B4 poll accuracy: poll-interval %d ms, %d polls, drift "
-      "against t0 + k * P at the mock\n\n", interval_ms, polls);
-  g_print ("| run | polls | mean drift (ms) | median drift (ms) | max drift "
-      "(ms) | last poll's drift (ms) | mean gap (ms) | gap stddev (ms) | "
-      "gaps > 1.5 P | mean drift <= 2 ms |\n"
+  g_print ("\n#### B4 poll accuracy: poll-interval %d ms, %d polls, drift "
+      "against t0 + k * P at the mock\n\nLateness: against the grid whose "
+      "origin is the earliest that all polls allow (t0, or earlier if t0 "
+      "itself was late).\n\n", interval_ms, polls);
+  g_print ("| run | polls | lateness p50 (ms) | p99 (ms) | max (ms) "
+      "| signed mean drift (ms) | last poll's drift (ms) | mean gap (ms) "
+      "| gap stddev (ms) | gaps > 1.5 P |\n"
       "|---|---|---|---|---|---|---|---|---|---|\n");
   ok = measure (mock, &arrivals, interval_ms, polls, 0)
       && (background == 0

@@ -92,4 +92,72 @@ void bench_watch_sink (GstElement *pipeline);
 gboolean bench_wait_first_buffer (GstElement *pipeline, gint64 deadline_us,
                                   gint64 *first_us);
 
+/* ---- The server started by bench/serve.sh ---- */
+
+/* $BENCH_API_URL, or NULL after saying that serve.sh sets it. */
+const char *bench_api_url (void);
+/* CPU time of the processes in $BENCH_SERVER_PIDS and their children
+ * (nginx's workers), from /proc/PID/stat; 0 when there are none. */
+gint64 bench_server_cpu_time_us (void);
+
+/* ---- Polls as the client sends them (bench-polls.c) ---- */
+
+/**
+ * BenchPolls:
+ *
+ * Every SoupMessage this process sends to BENCH_API_PREFIX, seen through
+ * signal emission hooks on the sending thread: when its headers went out
+ * ("wrote-headers") and when it was finished. Each task's schedule is a
+ * grid of step interval whose origin is the earliest that all its polls
+ * allow (bench-polls.c says why); a poll's lateness is how much later
+ * than its slot it went out. A poll more than an interval late means the
+ * poller skipped slots: it is counted against the latest slot it missed.
+ */
+typedef struct _BenchPolls BenchPolls;
+
+BenchPolls *bench_polls_install (guint interval_ms);
+/* Lateness samples, poll and response counts: only inside the window. */
+void bench_polls_start_window (BenchPolls *polls);
+void bench_polls_stop_window (BenchPolls *polls);
+guint64 bench_polls_sent (BenchPolls *polls);
+guint64 bench_polls_finished (BenchPolls *polls);
+/* (transfer full) lateness in ms of the window's polls of tasks whose id
+ * starts with @prefix (all if NULL) */
+GArray *bench_polls_lateness_ms (BenchPolls *polls, const char *prefix);
+/* Tasks (id starting with @prefix) polled in every slot of the window,
+ * each poll at most @bound_ms late; and all tasks seen. */
+guint bench_polls_on_schedule (BenchPolls *polls, const char *prefix,
+                               gdouble bound_ms, guint *tasks);
+/* Monotonic time the latest poll of @task_id went out (or, with
+ * @finished, was finished), or 0. */
+gint64 bench_polls_last_us (BenchPolls *polls, const char *task_id,
+                            gboolean finished);
+
+/* ---- Parents: children's results, medians over runs ---- */
+
+/* Runs @argv (stderr passes through) and reads the "[result]" key file
+ * it prints on stdout; NULL after saying why. */
+GKeyFile *bench_run_child (const char *const *argv);
+/* The path of a program built beside this one, or of bench/serve.sh. */
+char *bench_sibling (const char *name);
+const char *bench_serve_script (void);
+
+/**
+ * BenchAgg:
+ *
+ * Values of one table row over several runs, by key; printed as
+ * "median (min–max)", or the value alone after one run.
+ */
+typedef struct _BenchAgg BenchAgg;
+
+BenchAgg *bench_agg_new (void);
+void bench_agg_free (BenchAgg *agg);
+void bench_agg_add (BenchAgg *agg, const char *key, gdouble value);
+/* Every numeric key of the child's [result] group. */
+void bench_agg_add_result (BenchAgg *agg, GKeyFile *result);
+gdouble bench_agg_median (BenchAgg *agg, const char *key);
+/* (transfer full) "median (min–max)" with @format for each number */
+char *bench_agg_format (BenchAgg *agg, const char *key, const char *format);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchAgg, bench_agg_free)
+
 G_END_DECLS

@@ -87,7 +87,7 @@ print_results (Results * results, GArray * paired_wall, GArray * paired_cpu,
 {
   guint v;
 
-  g_print ("\n### B1 full decode: %.1f MB MP3, %u interleaved runs each\n\n",
+  g_print ("\n#### B1 full decode: %.1f MB MP3, %u interleaved runs each\n\n",
       media_size / 1e6, runs);
   g_print ("| pipeline | wall median (ms) | wall min-max (ms) | CPU median "
       "(ms) | CPU min-max (ms) | wall / souphttpsrc | CPU / souphttpsrc | "

@@ -191,7 +191,7 @@ bench_completed (JimmyMockServer * mock, PollLog * log, guint runs)
     gst_object_unref (keeper);
   }
 
-  g_print ("\n### B2 (a) task already completed: set_state(PLAYING) to "
+  g_print ("\n#### B2 (a) task already completed: set_state(PLAYING) to "
       "first buffer, %u interleaved runs each\n\n", runs);
   g_print ("| pipeline | runs | median (ms) | p90 (ms) | min (ms) | "
       "max (ms) |\n|---|---|---|---|---|---|\n");
@@ -278,7 +278,7 @@ bench_flip (JimmyMockServer * mock, PollLog * log, guint interval_ms,
     }
   }
 
-  g_print ("\n### B2 (b) task completes while polling, poll-interval %u ms,"
+  g_print ("\n#### B2 (b) task completes while polling, poll-interval %u ms,"
       " %u flips at random phases\n\n", interval_ms, flips);
   g_print ("| delay | flips | median (ms) | p90 (ms) | min (ms) | max (ms) "
       "|\n|---|---|---|---|---|---|\n");
