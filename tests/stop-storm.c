@@ -86,14 +86,18 @@ typedef struct {
   /* Atomics, read by the watchdog and at the end. */
   gint toggles;
   gint errors;
+  GMutex lock;                  /* guards the two below, for the watchdog */
   gint64 step_start;            /* monotonic µs, 0 when not in a state change */
-  gint in_null;                 /* the change in progress is to NULL */
+  gboolean to_null;             /* the change in progress is to NULL */
   gint64 slowest_null;          /* µs, written by the thread only */
   guint slow_nulls;             /* over STOP_BOUND_US, ditto */
 } Toggler;
 
 /* Children the element detached because they did not stop in time. */
 static gint n_detached;
+
+/* Set once the togglers are done: the watchdog returns. */
+static gint storm_done;
 
 static void
 count_detached (GstDebugCategory * category, GstDebugLevel level,
@@ -130,10 +134,14 @@ set_state_timed (Toggler * toggler, GstState state)
   GstStateChangeReturn ret;
   gint64 start = g_get_monotonic_time ();
 
-  g_atomic_int_set (&toggler->in_null, state == GST_STATE_NULL);
-  g_atomic_pointer_set (&toggler->step_start, start);
+  g_mutex_lock (&toggler->lock);
+  toggler->to_null = state == GST_STATE_NULL;
+  toggler->step_start = start;
+  g_mutex_unlock (&toggler->lock);
   ret = gst_element_set_state (toggler->pipeline, state);
-  g_atomic_pointer_set (&toggler->step_start, 0);
+  g_mutex_lock (&toggler->lock);
+  toggler->step_start = 0;
+  g_mutex_unlock (&toggler->lock);
   if (state == GST_STATE_NULL) {
     gint64 took = g_get_monotonic_time () - start;
 
@@ -223,17 +231,22 @@ watch_for_hangs (gpointer data)
   Toggler *togglers = data;
   gint i;
 
-  for (;;) {
-    g_usleep (G_USEC_PER_SEC);
+  while (!g_atomic_int_get (&storm_done)) {
+    g_usleep (G_USEC_PER_SEC / 10);
     for (i = 0; i < n_pipelines; i++) {
-      gint64 start = (gint64) g_atomic_pointer_get (&togglers[i].step_start);
+      gint64 start;
+      gboolean to_null;
 
+      g_mutex_lock (&togglers[i].lock);
+      start = togglers[i].step_start;
+      to_null = togglers[i].to_null;
+      g_mutex_unlock (&togglers[i].lock);
       if (start != 0 && g_get_monotonic_time () - start >
           (gint64) hang_seconds * G_USEC_PER_SEC) {
         fprintf (stderr, "storm %d, pipeline %d: set_state(%s) has not "
             "returned after %d s, toggle %d: hung\n", child_index, i,
-            g_atomic_int_get (&togglers[i].in_null) ? "NULL" : "PLAYING",
-            hang_seconds, g_atomic_int_get (&togglers[i].toggles) + 1);
+            to_null ? "NULL" : "PLAYING", hang_seconds,
+            g_atomic_int_get (&togglers[i].toggles) + 1);
         fflush (stderr);
         _exit (EXIT_HUNG);
       }
@@ -256,6 +269,7 @@ run_child (void)
   gint64 slowest_null = 0;
   gint toggles = 0, errors = 0;
   guint slow_nulls = 0;
+  GThread *watchdog;
   gint i;
 
   jimmy_mock_server_set_api_key (api, API_KEY);
@@ -279,13 +293,13 @@ run_child (void)
 
     togglers[i].index = i;
     togglers[i].deadline = deadline;
+    g_mutex_init (&togglers[i].lock);
     togglers[i].pipeline = make_pipeline (i,
         jimmy_mock_server_get_base_url (api), media_url);
     bus = gst_element_get_bus (togglers[i].pipeline);
     gst_bus_set_sync_handler (bus, count_errors, &togglers[i], NULL);
   }
-  g_thread_unref (g_thread_new ("storm-watchdog", watch_for_hangs,
-          togglers));
+  watchdog = g_thread_new ("storm-watchdog", watch_for_hangs, togglers);
   for (i = 0; i < n_pipelines; i++)
     togglers[i].thread = g_thread_new ("storm-toggler", toggle, &togglers[i]);
   for (i = 0; i < n_pipelines; i++) {
@@ -294,7 +308,12 @@ run_child (void)
     errors += g_atomic_int_get (&togglers[i].errors);
     slowest_null = MAX (slowest_null, togglers[i].slowest_null);
     slow_nulls += togglers[i].slow_nulls;
+  }
+  g_atomic_int_set (&storm_done, TRUE);
+  g_thread_join (watchdog);
+  for (i = 0; i < n_pipelines; i++) {
     gst_object_unref (togglers[i].pipeline);
+    g_mutex_clear (&togglers[i].lock);
   }
 
   /* One line the parent reads. */
@@ -431,7 +450,10 @@ main (int argc, char **argv)
           && strcmp (source_kind, "souphttpsrc"))
       || (media_kind && strcmp (media_kind, "blackhole")
           && strcmp (media_kind, "streaming"))) {
-    g_printerr ("stop-storm: bad option; see --help\n");
+    g_printerr ("stop-storm: --processes, --pipelines, --seconds, --toggles "
+        "and --hang-seconds take a number of at least 1, --max-delay-ms of "
+        "at least 0; --source is jimmyaudiosrc or souphttpsrc, --media "
+        "blackhole or streaming\n");
     return 2;
   }
 
