@@ -24,8 +24,10 @@
  * buffer plus basesink's 20 ms processing-deadline. The rest is margin
  * for a loaded machine. */
 #define FIRST_RENDER_BOUND_US (100 * 1000)
-/* Under valgrind (.ci/sanitizers.sh) all code runs tens of times slower. */
+/* Under valgrind (.ci/sanitizers.sh) all code runs tens of times slower,
+ * under ASan (the same script) several times. */
 #define VALGRIND_SLOWDOWN 20
+#define ASAN_SLOWDOWN 10
 
 typedef struct {
   GstClockTime pts;
@@ -431,6 +433,19 @@ under_valgrind (void)
   return preload != NULL && strstr (preload, "vgpreload") != NULL;
 }
 
+/* How much slower than a plain build this process runs. */
+static gint64
+timing_slowdown (void)
+{
+  if (under_valgrind ())
+    return VALGRIND_SLOWDOWN;
+#ifdef __SANITIZE_ADDRESS__
+  return ASAN_SLOWDOWN;
+#else
+  return 1;
+#endif
+}
+
 /* What the stitch tells the pipeline; @rate 0 before negotiation. */
 static void
 assert_latency (Fixture * f, gint rate)
@@ -452,7 +467,7 @@ test_first_buffer_at_once (Fixture * f, gconstpointer data)
 {
   g_autoptr (GstCaps) caps = NULL;
   gint64 playing_us, pushed_us, rendered_us;
-  gint64 slowdown = under_valgrind ()? VALGRIND_SLOWDOWN : 1;
+  gint64 slowdown = timing_slowdown ();
   const Stamp *first;
   GstPad *srcpad;
 
@@ -483,7 +498,8 @@ test_first_buffer_at_once (Fixture * f, gconstpointer data)
   g_test_message ("first buffer %" G_GINT64_FORMAT " us after PLAYING, "
       "at the sink %" G_GINT64_FORMAT " us", pushed_us, rendered_us);
   if (slowdown > 1)
-    g_test_message ("under valgrind: bounds x %" G_GINT64_FORMAT, slowdown);
+    g_test_message ("under valgrind or ASan: bounds x %" G_GINT64_FORMAT,
+        slowdown);
   g_assert_cmpint (pushed_us, <, FIRST_BUFFER_BOUND_US * slowdown);
   g_assert_cmpint (rendered_us, <, FIRST_RENDER_BOUND_US * slowdown);
 
