@@ -88,6 +88,7 @@ struct _GstJimmyAudioSrc
   gchar *audio_url;
   gchar *subtitle_url;
   GstJimmyRun *run;             /* READY→PAUSED … PAUSED→READY */
+  gchar **uri_options;          /* (nullable) settings the URI set */
 
   /* Changed in change_state only, under the state lock. */
   JimmyPoller *poller;          /* NULL→READY … READY→NULL */
@@ -363,19 +364,64 @@ gst_jimmy_audio_src_uri_get_protocols (GType type)
   return protocols;
 }
 
+/* The task id and the options set through the URI, with their current
+ * values. */
 static gchar *
 gst_jimmy_audio_src_uri_get_uri (GstURIHandler * handler)
 {
   GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
-  gchar *uri;
+  g_autofree gchar *task_id = NULL;
+  g_auto (GStrv) keys = NULL;
 
   GST_OBJECT_LOCK (self);
-  uri = gst_jimmy_uri_for_task_id (self->task_id);
+  task_id = g_strdup (self->task_id);
+  keys = g_strdupv (self->uri_options);
   GST_OBJECT_UNLOCK (self);
-  return uri;
+  return gst_jimmy_uri_build (task_id, G_OBJECT (self),
+      (const gchar * const *) keys);
 }
 
 static GstState settings_busy_state (GstJimmyAudioSrc * self);
+
+static gboolean
+set_uri_option (GQuark field, const GValue * value, gpointer user_data)
+{
+  g_object_set_property (G_OBJECT (user_data), g_quark_to_string (field),
+      value);
+  return TRUE;
+}
+
+/* A new URI replaces the old one's options: those it does not repeat go
+ * back to their defaults. Returns the new ones' names. */
+static gchar **
+apply_uri_options (GstJimmyAudioSrc * self, const GstStructure * options)
+{
+  GObject *object = G_OBJECT (self);
+  g_auto (GStrv) old_keys = NULL;
+  g_autoptr (GStrvBuilder) keys = g_strv_builder_new ();
+  guint i, n = gst_structure_n_fields (options);
+
+  GST_OBJECT_LOCK (self);
+  old_keys = g_steal_pointer (&self->uri_options);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; old_keys != NULL && old_keys[i] != NULL; i++) {
+    GParamSpec *pspec;
+    g_auto (GValue) value = G_VALUE_INIT;
+
+    if (gst_structure_has_field (options, old_keys[i]))
+      continue;
+    pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object),
+        old_keys[i]);
+    g_value_init (&value, pspec->value_type);
+    g_param_value_set_default (pspec, &value);
+    g_object_set_property (object, old_keys[i], &value);
+  }
+
+  gst_structure_foreach (options, set_uri_option, self);
+  for (i = 0; i < n; i++)
+    g_strv_builder_add (keys, gst_structure_nth_field_name (options, i));
+  return g_strv_builder_end (keys);
+}
 
 static gboolean
 gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
@@ -383,6 +429,8 @@ gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
 {
   GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
   g_autofree gchar *task_id = NULL;
+  g_autoptr (GstStructure) options = NULL;
+  g_auto (GStrv) keys = NULL;
   GstState busy = settings_busy_state (self);
 
   if (busy != GST_STATE_VOID_PENDING) {
@@ -393,13 +441,16 @@ gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
     return FALSE;
   }
 
-  task_id = gst_jimmy_uri_parse_task_id (uri, error);
-  if (task_id == NULL)
+  if (!gst_jimmy_uri_parse (uri, G_OBJECT_GET_CLASS (self), &task_id,
+          &options, error))
     return FALSE;
 
+  keys = apply_uri_options (self, options);
   GST_OBJECT_LOCK (self);
   g_free (self->task_id);
   self->task_id = g_steal_pointer (&task_id);
+  g_strfreev (self->uri_options);
+  self->uri_options = keys[0] != NULL ? g_steal_pointer (&keys) : NULL;
   GST_OBJECT_UNLOCK (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK_ID]);
   return TRUE;
@@ -648,6 +699,7 @@ gst_jimmy_audio_src_finalize (GObject * object)
   g_free (self->model_id);
   g_free (self->audio_url);
   g_free (self->subtitle_url);
+  g_strfreev (self->uri_options);
   g_clear_pointer (&self->run, gst_jimmy_run_unref);
   g_clear_object (&self->poller);
   gst_jimmy_tag_injector_free (self->tag_injector);
