@@ -83,6 +83,7 @@ struct _GstJimmyAudioSrc
   SoupLoggerLogLevel http_log_level;
   gboolean subtitles;
   gchar *cache_dir;
+  guint64 cache_max_size;
   gchar *status;
   gchar *model_id;
   gchar *audio_url;
@@ -237,6 +238,7 @@ snapshot_settings (GstJimmyAudioSrc * self)
   settings->decode = self->decode;
   settings->subtitles = self->subtitles;
   settings->cache_dir = g_strdup (nonempty_or_null (self->cache_dir));
+  settings->cache_max_size = self->cache_max_size;
   GST_OBJECT_UNLOCK (self);
 
   return settings;
@@ -253,7 +255,8 @@ create_run (GstJimmyAudioSrc * self)
   g_autoptr (GstJimmyRunSettings) settings = snapshot_settings (self);
   GstJimmyRun *run;
 
-  if (!gst_jimmy_settings_validate (element, settings->options))
+  if (!gst_jimmy_settings_validate (element, settings->options,
+          settings->cache_dir == NULL))
     return FALSE;
 
   set_result (GST_ELEMENT_CAST (self), NULL);
@@ -583,6 +586,11 @@ gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
       self->subtitles = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_CACHE_MAX_SIZE:
+      GST_OBJECT_LOCK (self);
+      self->cache_max_size = g_value_get_uint64 (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -641,6 +649,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
       break;
     case PROP_SUBTITLES:
       g_value_set_boolean (value, self->subtitles);
+      break;
+    case PROP_CACHE_MAX_SIZE:
+      g_value_set_uint64 (value, self->cache_max_size);
       break;
     case PROP_STATUS:
       g_value_set_string (value, self->status);

@@ -48,7 +48,8 @@ struct _GstJimmyRun
   gboolean refreshed;           /* the one refresh of audioUrl was used */
   gboolean subtitle_warned;     /* the subtitles' failure was reported */
   JimmyTask *task;              /* (owned) (nullable) once completed */
-  gchar *cached_audio;          /* (owned) (nullable) the entry it plays */
+  JimmyCacheEntry *cache_entry; /* (owned) (nullable) the hit it plays,
+                                 * held (never evicted) until finished */
   GstJimmyAudioChain *audio;    /* (owned) (nullable) */
   GstJimmySourceWatch *watch;   /* (owned) (nullable) on a network source */
   GstJimmyCacheTap *cache_tap;  /* (owned) (nullable) */

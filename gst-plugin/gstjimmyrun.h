@@ -18,6 +18,8 @@ typedef struct _GstJimmyRun GstJimmyRun;
  * GstJimmyRunSettings:
  * @options: (owned): the task and HTTP settings
  * @cache_dir: (owned) (nullable): where completed tasks are kept
+ * @cache_max_size: trim the cache to this many bytes after storing (0:
+ *   no limit)
  *
  * What the shell copied from its properties at READY→PAUSED.
  */
@@ -27,6 +29,7 @@ typedef struct
   gboolean decode;
   gboolean subtitles;
   gchar *cache_dir;
+  guint64 cache_max_size;
 } GstJimmyRunSettings;
 
 void gst_jimmy_run_settings_free (GstJimmyRunSettings *settings);
