@@ -44,6 +44,7 @@
 #include "gstjimmyproperties.h"
 #include "gstjimmyrun.h"
 #include "gstjimmysettings.h"
+#include "gstjimmystats.h"
 #include "gstjimmytags.h"
 #include "gstjimmyurihandler.h"
 #include "jimmy-api.h"
@@ -89,6 +90,7 @@ struct _GstJimmyAudioSrc
   gchar *audio_url;
   gchar *subtitle_url;
   GstJimmyRun *run;             /* READY→PAUSED … PAUSED→READY */
+  GstJimmyStats *stats;         /* the current or last run's */
   gchar **uri_options;          /* (nullable) settings the URI set */
 
   /* Changed in change_state only, under the state lock. */
@@ -265,6 +267,8 @@ create_run (GstJimmyAudioSrc * self)
   GST_OBJECT_LOCK (self);
   g_clear_pointer (&self->run, gst_jimmy_run_unref);
   self->run = run;
+  g_clear_pointer (&self->stats, gst_jimmy_stats_unref);
+  self->stats = gst_jimmy_run_dup_stats (run);
   GST_OBJECT_UNLOCK (self);
   gst_jimmy_run_start_preroll (run);
   return TRUE;
@@ -453,6 +457,7 @@ gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
   g_free (self->task_id);
   self->task_id = g_steal_pointer (&task_id);
   g_strfreev (self->uri_options);
+  gst_jimmy_stats_unref (self->stats);
   self->uri_options = keys[0] != NULL ? g_steal_pointer (&keys) : NULL;
   GST_OBJECT_UNLOCK (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK_ID]);
@@ -665,6 +670,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
     case PROP_SUBTITLE_URL:
       g_value_set_string (value, self->subtitle_url);
       break;
+    case PROP_STATS:
+      g_value_take_boxed (value, gst_jimmy_stats_to_structure (self->stats));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -687,6 +695,7 @@ gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
   self->ssl_strict = GST_JIMMY_DEFAULT_SSL_STRICT;
   self->http_log_level = GST_JIMMY_DEFAULT_HTTP_LOG_LEVEL;
   self->subtitles = GST_JIMMY_DEFAULT_SUBTITLES;
+  self->stats = gst_jimmy_stats_new ();
 
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "src"));

@@ -211,5 +211,19 @@ gst_jimmy_properties_install (GObjectClass * klass, GParamSpec ** properties)
       "Subtitle URL", "subtitleFile of the completed task, if any "
       "(read-only)", NULL, RESULT_FLAGS);
 
+  /**
+   * GstJimmyAudioSrc:stats:
+   *
+   * What the current (or last) run did, as an
+   * "application/x-jimmy-stats" structure: polls, retries, failed polls
+   * by class, time queued, processing and waiting, time from completion
+   * to the first audio buffer, bytes downloaded, recoveries and whether
+   * the audio came from the cache. A copy, updated live; see
+   * docs/element.md.
+   */
+  properties[PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
+      "What the current or last run did: polls, retries, errors, times, "
+      "bytes (read-only)", GST_TYPE_STRUCTURE, RESULT_FLAGS);
+
   g_object_class_install_properties (klass, N_PROPS, properties);
 }

@@ -38,6 +38,7 @@ typedef enum
   PROP_MODEL_ID,
   PROP_AUDIO_URL,
   PROP_SUBTITLE_URL,
+  PROP_STATS,
   N_PROPS
 } GstJimmyProperty;
 

@@ -11,6 +11,7 @@
 #include "gstjimmysourcewatch.h"
 #include "gstjimmysubtitlechain.h"
 #include "gstjimmyinbox.h"
+#include "gstjimmystats.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,7 @@ struct _GstJimmyRun
   JimmyPoller *poller;          /* (owned) */
   GstJimmyTagInjector *tag_injector;    /* (unowned) the element's */
   GstJimmyInbox *inbox;         /* (owned) Event, poller → async pool */
+  GstJimmyStats *stats;         /* (owned) has its own lock */
 
   /* `lock` guards everything below. Never held while posting, changing
    * states, adding or removing children or pads, or calling callbacks;

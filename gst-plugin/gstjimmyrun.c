@@ -91,7 +91,18 @@ gst_jimmy_run_new (GstElement * element, JimmyPoller * poller,
   run->cancellable = g_cancellable_new ();
   run->inbox = gst_jimmy_inbox_new (element, handle_event,
       (GDestroyNotify) event_free, run);
+  run->stats = gst_jimmy_stats_new ();
+  /* The poller counts its polls for this run there (atomically). */
+  settings->options->counts =
+      jimmy_wait_counts_ref (gst_jimmy_stats_get_wait_counts (run->stats));
   return run;
+}
+
+/* Returns: (transfer full): the run's stats, which outlive it */
+GstJimmyStats *
+gst_jimmy_run_dup_stats (GstJimmyRun * run)
+{
+  return gst_jimmy_stats_ref (run->stats);
 }
 
 GstJimmyRun *
@@ -109,6 +120,7 @@ run_clear (GstJimmyRun * run)
   g_object_unref (run->poller);
   g_clear_object (&run->cancellable);
   gst_jimmy_inbox_unref (run->inbox);
+  gst_jimmy_stats_unref (run->stats);
   g_clear_pointer (&run->task, jimmy_task_free);
   g_clear_pointer (&run->cache_entry, jimmy_cache_entry_free);
   g_clear_pointer (&run->watch, gst_jimmy_source_watch_unref);
@@ -138,6 +150,7 @@ on_audio_started (gpointer user_data)
 
   if (element == NULL)
     return;
+  gst_jimmy_stats_first_buffer (run->stats);
   g_mutex_lock (&run->lock);
   run->audio_started = TRUE;
   if (run->state == RUN_BUILDING)
@@ -176,6 +189,7 @@ report_status (GstJimmyRun * run, GstElement * element, const JimmyTask * task)
   gboolean open;
 
   GST_INFO_OBJECT (element, "task %s is %s", task->id, task->status_string);
+  gst_jimmy_stats_status (run->stats, task->status);
   run->callbacks.result (element, task);
   gst_element_post_message (element,
       gst_jimmy_task_status_message_new (element, task));
@@ -195,6 +209,7 @@ take_completed_task (GstJimmyRun * run, GstElement * element,
 {
   g_autoptr (GstTagList) tags = gst_jimmy_task_tags_new (task);
 
+  gst_jimmy_stats_completed (run->stats, cache_entry != NULL);
   run->callbacks.result (element, task);
   g_mutex_lock (&run->lock);
   if (run->state == RUN_WAITING)
@@ -258,6 +273,7 @@ make_audio_source (GstJimmyRun * run, GstElement * element,
   g_mutex_lock (&run->lock);
   run->watch = gst_jimmy_source_watch_attach (source, FALSE, 0);
   g_mutex_unlock (&run->lock);
+  gst_jimmy_stats_watch_download (run->stats, source);
   if (cache_tap != NULL)
     gst_jimmy_cache_tap_watch_audio (cache_tap, source);
   return source;
@@ -425,6 +441,7 @@ resume_audio (GstJimmyRun * run, GstElement * element)
               GST_FORMAT_BYTES, GST_SEEK_FLAG_NONE, GST_SEEK_TYPE_SET, offset,
               GST_SEEK_TYPE_NONE, -1));
     watch = gst_jimmy_source_watch_attach (source, TRUE, offset);
+    gst_jimmy_stats_watch_download (run->stats, source);
   }
 
   /* Takes the refused source out first, whatever happens next. */
@@ -444,6 +461,7 @@ resume_audio (GstJimmyRun * run, GstElement * element)
   if (run->state == RUN_RECOVERING)
     run->state = run->audio_started ? RUN_PLAYING : RUN_BUILDING;
   g_mutex_unlock (&run->lock);
+  gst_jimmy_stats_recovered (run->stats);
   GST_INFO_OBJECT (element, "resuming task %s at byte %" G_GUINT64_FORMAT,
       task->id, offset);
 }

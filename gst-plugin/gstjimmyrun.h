@@ -7,6 +7,7 @@
 
 #include <gst/gst.h>
 
+#include "gstjimmystats.h"
 #include "gstjimmytags.h"
 #include "jimmy-poller.h"
 
@@ -63,6 +64,7 @@ GstJimmyRun *gst_jimmy_run_new (GstElement *element,
                                 GstJimmyRunSettings *settings,
                                 const GstJimmyRunCallbacks *callbacks);
 GstJimmyRun *gst_jimmy_run_ref (GstJimmyRun *run);
+GstJimmyStats *gst_jimmy_run_dup_stats (GstJimmyRun *run);
 void gst_jimmy_run_unref (GstJimmyRun *run);
 
 void gst_jimmy_run_start_preroll (GstJimmyRun *run);
