@@ -457,7 +457,6 @@ gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
   g_free (self->task_id);
   self->task_id = g_steal_pointer (&task_id);
   g_strfreev (self->uri_options);
-  gst_jimmy_stats_unref (self->stats);
   self->uri_options = keys[0] != NULL ? g_steal_pointer (&keys) : NULL;
   GST_OBJECT_UNLOCK (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK_ID]);
@@ -720,6 +719,7 @@ gst_jimmy_audio_src_finalize (GObject * object)
   g_free (self->audio_url);
   g_free (self->subtitle_url);
   g_strfreev (self->uri_options);
+  gst_jimmy_stats_unref (self->stats);
   g_clear_pointer (&self->run, gst_jimmy_run_unref);
   g_clear_object (&self->poller);
   gst_jimmy_tag_injector_free (self->tag_injector);
