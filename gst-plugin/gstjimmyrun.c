@@ -92,6 +92,7 @@ gst_jimmy_run_new (GstElement * element, JimmyPoller * poller,
   run->inbox = gst_jimmy_inbox_new (element, handle_event,
       (GDestroyNotify) event_free, run);
   run->stats = gst_jimmy_stats_new ();
+  gst_jimmy_stats_start (run->stats);
   /* The poller counts its polls for this run there (atomically). */
   settings->options->counts =
       jimmy_wait_counts_ref (gst_jimmy_stats_get_wait_counts (run->stats));

@@ -19,7 +19,7 @@ struct _GstJimmyStats
 
   /* `lock` guards everything below. */
   GMutex lock;
-  gint64 started_us;            /* the run's start (monotonic) */
+  gint64 started_us;            /* the run's start (monotonic), 0 before */
   JimmyTaskStatus status;       /* the last one seen */
   gint64 status_since_us;       /* when it was seen */
   gint64 queued_us;             /* closed periods in "queued" */
@@ -39,10 +39,18 @@ gst_jimmy_stats_new (void)
   g_atomic_ref_count_init (&stats->refs);
   stats->counts = jimmy_wait_counts_new ();
   g_mutex_init (&stats->lock);
-  stats->started_us = g_get_monotonic_time ();
   stats->status = JIMMY_TASK_STATUS_UNKNOWN;
-  stats->status_since_us = stats->started_us;
   return stats;
+}
+
+/* The run starts now: the times count from here (all are 0 before). */
+void
+gst_jimmy_stats_start (GstJimmyStats * stats)
+{
+  g_mutex_lock (&stats->lock);
+  stats->started_us = g_get_monotonic_time ();
+  stats->status_since_us = stats->started_us;
+  g_mutex_unlock (&stats->lock);
 }
 
 GstJimmyStats *
@@ -177,7 +185,9 @@ gst_jimmy_stats_to_structure (GstJimmyStats * stats)
   g_mutex_lock (&stats->lock);
   queued = stats->queued_us;
   processing = stats->processing_us;
-  if (stats->completed_us == 0) {
+  if (stats->started_us == 0) {
+    waiting = 0;
+  } else if (stats->completed_us == 0) {
     if (stats->status == JIMMY_TASK_STATUS_QUEUED)
       queued += now - stats->status_since_us;
     else if (stats->status == JIMMY_TASK_STATUS_PROCESSING)

@@ -19,6 +19,7 @@ GstJimmyStats *gst_jimmy_stats_new (void);
 GstJimmyStats *gst_jimmy_stats_ref (GstJimmyStats *stats);
 void gst_jimmy_stats_unref (GstJimmyStats *stats);
 
+void gst_jimmy_stats_start (GstJimmyStats *stats);
 JimmyWaitCounts *gst_jimmy_stats_get_wait_counts (GstJimmyStats *stats);
 void gst_jimmy_stats_status (GstJimmyStats *stats,
                              JimmyTaskStatus status);

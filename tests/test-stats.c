@@ -86,7 +86,10 @@ test_stats_after_eos (ElementFixture * f, gconstpointer data)
   g_assert_true (f->eos);
 
   stats = get_stats (src);
-  g_test_message ("%s", gst_structure_to_string (stats));
+  {
+    g_autofree char *text = gst_structure_to_string (stats);
+    g_test_message ("%s", text);
+  }
   g_assert_cmpuint (get_uint (stats, "polls"), ==,
       jimmy_mock_server_count_requests (f->api, TEST_TASK_PATH));
   g_assert_cmpuint (get_uint (stats, "polls"), ==, 5);
