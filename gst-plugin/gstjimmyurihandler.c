@@ -41,16 +41,24 @@ escape_value (const gchar * value)
 }
 
 /* The value of @pspec on @object as a URI query value: strings as they
- * are, everything else as gst_value_serialize() writes it. */
+ * are, enums by their nick (the same on every GStreamer version),
+ * everything else as gst_value_serialize() writes it. */
 static gchar *
 option_value_text (GObject * object, GParamSpec * pspec)
 {
   g_auto (GValue) value = G_VALUE_INIT;
+  GEnumValue *enum_value;
 
   g_value_init (&value, pspec->value_type);
   g_object_get_property (object, pspec->name, &value);
   if (G_VALUE_HOLDS_STRING (&value))
     return g_value_dup_string (&value);
+  if (G_VALUE_HOLDS_ENUM (&value)) {
+    enum_value = g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class,
+        g_value_get_enum (&value));
+    if (enum_value != NULL)
+      return g_strdup (enum_value->value_nick);
+  }
   return gst_value_serialize (&value);
 }
 

@@ -200,6 +200,15 @@ test_uri_options (void)
   g_clear_pointer (&uri, g_free);
   uri = gst_uri_handler_get_uri (GST_URI_HANDLER (src));
   g_assert_cmpstr (uri, ==, "jimmy://audio_2?task-timeout=5");
+
+  /* Enums by nick or name, given back by nick; 64-bit sizes. */
+  error = set_uri_error (src, "jimmy://audio_3?cache-max-size="
+      "18446744073709551615&http-log-level=SOUP_LOGGER_LOG_BODY");
+  g_assert_no_error (error);
+  g_clear_pointer (&uri, g_free);
+  uri = gst_uri_handler_get_uri (GST_URI_HANDLER (src));
+  g_assert_cmpstr (uri, ==, "jimmy://audio_3?http-log-level=body"
+      "&cache-max-size=18446744073709551615");
   g_object_get (src, "poll-interval", &poll_interval, "decode", &decode,
       NULL);
   g_assert_cmpuint (poll_interval, ==, 5000);
