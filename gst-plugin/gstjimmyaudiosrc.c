@@ -44,6 +44,7 @@
 #include "gstjimmyproperties.h"
 #include "gstjimmyrun.h"
 #include "gstjimmysettings.h"
+#include "gstjimmystats.h"
 #include "gstjimmytags.h"
 #include "gstjimmyurihandler.h"
 #include "jimmy-api.h"
@@ -83,11 +84,14 @@ struct _GstJimmyAudioSrc
   SoupLoggerLogLevel http_log_level;
   gboolean subtitles;
   gchar *cache_dir;
+  guint64 cache_max_size;
   gchar *status;
   gchar *model_id;
   gchar *audio_url;
   gchar *subtitle_url;
   GstJimmyRun *run;             /* READY→PAUSED … PAUSED→READY */
+  GstJimmyStats *stats;         /* the current or last run's */
+  gchar **uri_options;          /* (nullable) settings the URI set */
 
   /* Changed in change_state only, under the state lock. */
   JimmyPoller *poller;          /* NULL→READY … READY→NULL */
@@ -236,6 +240,7 @@ snapshot_settings (GstJimmyAudioSrc * self)
   settings->decode = self->decode;
   settings->subtitles = self->subtitles;
   settings->cache_dir = g_strdup (nonempty_or_null (self->cache_dir));
+  settings->cache_max_size = self->cache_max_size;
   GST_OBJECT_UNLOCK (self);
 
   return settings;
@@ -252,7 +257,8 @@ create_run (GstJimmyAudioSrc * self)
   g_autoptr (GstJimmyRunSettings) settings = snapshot_settings (self);
   GstJimmyRun *run;
 
-  if (!gst_jimmy_settings_validate (element, settings->options))
+  if (!gst_jimmy_settings_validate (element, settings->options,
+          settings->cache_dir == NULL))
     return FALSE;
 
   set_result (GST_ELEMENT_CAST (self), NULL);
@@ -261,6 +267,8 @@ create_run (GstJimmyAudioSrc * self)
   GST_OBJECT_LOCK (self);
   g_clear_pointer (&self->run, gst_jimmy_run_unref);
   self->run = run;
+  g_clear_pointer (&self->stats, gst_jimmy_stats_unref);
+  self->stats = gst_jimmy_run_dup_stats (run);
   GST_OBJECT_UNLOCK (self);
   gst_jimmy_run_start_preroll (run);
   return TRUE;
@@ -363,19 +371,64 @@ gst_jimmy_audio_src_uri_get_protocols (GType type)
   return protocols;
 }
 
+/* The task id and the options set through the URI, with their current
+ * values. */
 static gchar *
 gst_jimmy_audio_src_uri_get_uri (GstURIHandler * handler)
 {
   GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
-  gchar *uri;
+  g_autofree gchar *task_id = NULL;
+  g_auto (GStrv) keys = NULL;
 
   GST_OBJECT_LOCK (self);
-  uri = gst_jimmy_uri_for_task_id (self->task_id);
+  task_id = g_strdup (self->task_id);
+  keys = g_strdupv (self->uri_options);
   GST_OBJECT_UNLOCK (self);
-  return uri;
+  return gst_jimmy_uri_build (task_id, G_OBJECT (self),
+      (const gchar * const *) keys);
 }
 
 static GstState settings_busy_state (GstJimmyAudioSrc * self);
+
+static gboolean
+set_uri_option (GQuark field, const GValue * value, gpointer user_data)
+{
+  g_object_set_property (G_OBJECT (user_data), g_quark_to_string (field),
+      value);
+  return TRUE;
+}
+
+/* A new URI replaces the old one's options: those it does not repeat go
+ * back to their defaults. Returns the new ones' names. */
+static gchar **
+apply_uri_options (GstJimmyAudioSrc * self, const GstStructure * options)
+{
+  GObject *object = G_OBJECT (self);
+  g_auto (GStrv) old_keys = NULL;
+  g_autoptr (GStrvBuilder) keys = g_strv_builder_new ();
+  guint i, n = gst_structure_n_fields (options);
+
+  GST_OBJECT_LOCK (self);
+  old_keys = g_steal_pointer (&self->uri_options);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; old_keys != NULL && old_keys[i] != NULL; i++) {
+    GParamSpec *pspec;
+    g_auto (GValue) value = G_VALUE_INIT;
+
+    if (gst_structure_has_field (options, old_keys[i]))
+      continue;
+    pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object),
+        old_keys[i]);
+    g_value_init (&value, pspec->value_type);
+    g_param_value_set_default (pspec, &value);
+    g_object_set_property (object, old_keys[i], &value);
+  }
+
+  gst_structure_foreach (options, set_uri_option, self);
+  for (i = 0; i < n; i++)
+    g_strv_builder_add (keys, gst_structure_nth_field_name (options, i));
+  return g_strv_builder_end (keys);
+}
 
 static gboolean
 gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
@@ -383,6 +436,8 @@ gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
 {
   GstJimmyAudioSrc *self = GST_JIMMY_AUDIO_SRC (handler);
   g_autofree gchar *task_id = NULL;
+  g_autoptr (GstStructure) options = NULL;
+  g_auto (GStrv) keys = NULL;
   GstState busy = settings_busy_state (self);
 
   if (busy != GST_STATE_VOID_PENDING) {
@@ -393,13 +448,16 @@ gst_jimmy_audio_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
     return FALSE;
   }
 
-  task_id = gst_jimmy_uri_parse_task_id (uri, error);
-  if (task_id == NULL)
+  if (!gst_jimmy_uri_parse (uri, G_OBJECT_GET_CLASS (self), &task_id,
+          &options, error))
     return FALSE;
 
+  keys = apply_uri_options (self, options);
   GST_OBJECT_LOCK (self);
   g_free (self->task_id);
   self->task_id = g_steal_pointer (&task_id);
+  g_strfreev (self->uri_options);
+  self->uri_options = keys[0] != NULL ? g_steal_pointer (&keys) : NULL;
   GST_OBJECT_UNLOCK (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK_ID]);
   return TRUE;
@@ -532,6 +590,11 @@ gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
       self->subtitles = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_CACHE_MAX_SIZE:
+      GST_OBJECT_LOCK (self);
+      self->cache_max_size = g_value_get_uint64 (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -591,6 +654,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
     case PROP_SUBTITLES:
       g_value_set_boolean (value, self->subtitles);
       break;
+    case PROP_CACHE_MAX_SIZE:
+      g_value_set_uint64 (value, self->cache_max_size);
+      break;
     case PROP_STATUS:
       g_value_set_string (value, self->status);
       break;
@@ -602,6 +668,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
       break;
     case PROP_SUBTITLE_URL:
       g_value_set_string (value, self->subtitle_url);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, gst_jimmy_stats_to_structure (self->stats));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -625,6 +694,7 @@ gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
   self->ssl_strict = GST_JIMMY_DEFAULT_SSL_STRICT;
   self->http_log_level = GST_JIMMY_DEFAULT_HTTP_LOG_LEVEL;
   self->subtitles = GST_JIMMY_DEFAULT_SUBTITLES;
+  self->stats = gst_jimmy_stats_new ();
 
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "src"));
@@ -648,6 +718,8 @@ gst_jimmy_audio_src_finalize (GObject * object)
   g_free (self->model_id);
   g_free (self->audio_url);
   g_free (self->subtitle_url);
+  g_strfreev (self->uri_options);
+  gst_jimmy_stats_unref (self->stats);
   g_clear_pointer (&self->run, gst_jimmy_run_unref);
   g_clear_object (&self->poller);
   gst_jimmy_tag_injector_free (self->tag_injector);

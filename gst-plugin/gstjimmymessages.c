@@ -127,8 +127,7 @@ void
 gst_jimmy_post_client_error (GstElement * element, const char *task_id,
     const GError * error, const JimmyPollFailure * failure)
 {
-  g_autofree char *debug = g_strdup_printf ("%s error %d",
-      g_quark_to_string (error->domain), error->code);
+  g_autofree char *debug = jimmy_error_debug_text (error);
 
   gst_jimmy_post_error (element, GST_RESOURCE_ERROR,
       resource_error_for (error), task_id, error->message, debug, failure);

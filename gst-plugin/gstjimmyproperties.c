@@ -178,6 +178,19 @@ gst_jimmy_properties_install (GObjectClass * klass, GParamSpec ** properties)
       "without asking the API (unset = no cache)", NULL, SETTING_FLAGS);
 
   /**
+   * GstJimmyAudioSrc:cache-max-size:
+   *
+   * After storing an entry, the least recently used entries of cache-dir
+   * are evicted until the cache holds at most this many bytes (an entry
+   * in use by any process is never evicted; one larger than the limit is
+   * not stored). 0: no limit.
+   */
+  properties[PROP_CACHE_MAX_SIZE] = g_param_spec_uint64 ("cache-max-size",
+      "Cache max size", "Bytes cache-dir may hold; the least recently used "
+      "entries are evicted after storing (0 = no limit)", 0, G_MAXUINT64, 0,
+      SETTING_FLAGS);
+
+  /**
    * GstJimmyAudioSrc:status:
    *
    * The task's last reported status: queued, processing, completed,
@@ -197,6 +210,20 @@ gst_jimmy_properties_install (GObjectClass * klass, GParamSpec ** properties)
   properties[PROP_SUBTITLE_URL] = g_param_spec_string ("subtitle-url",
       "Subtitle URL", "subtitleFile of the completed task, if any "
       "(read-only)", NULL, RESULT_FLAGS);
+
+  /**
+   * GstJimmyAudioSrc:stats:
+   *
+   * What the current (or last) run did, as an
+   * "application/x-jimmy-stats" structure: polls, retries, failed polls
+   * by class, time queued, processing and waiting, time from completion
+   * to the first audio buffer, bytes downloaded, recoveries and whether
+   * the audio came from the cache. A copy, updated live; see
+   * docs/element.md.
+   */
+  properties[PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
+      "What the current or last run did: polls, retries, errors, times, "
+      "bytes (read-only)", GST_TYPE_STRUCTURE, RESULT_FLAGS);
 
   g_object_class_install_properties (klass, N_PROPS, properties);
 }

@@ -11,6 +11,7 @@
 #include "gstjimmysourcewatch.h"
 #include "gstjimmysubtitlechain.h"
 #include "gstjimmyinbox.h"
+#include "gstjimmystats.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,7 @@ struct _GstJimmyRun
   JimmyPoller *poller;          /* (owned) */
   GstJimmyTagInjector *tag_injector;    /* (unowned) the element's */
   GstJimmyInbox *inbox;         /* (owned) Event, poller → async pool */
+  GstJimmyStats *stats;         /* (owned) has its own lock */
 
   /* `lock` guards everything below. Never held while posting, changing
    * states, adding or removing children or pads, or calling callbacks;
@@ -48,7 +50,8 @@ struct _GstJimmyRun
   gboolean refreshed;           /* the one refresh of audioUrl was used */
   gboolean subtitle_warned;     /* the subtitles' failure was reported */
   JimmyTask *task;              /* (owned) (nullable) once completed */
-  gchar *cached_audio;          /* (owned) (nullable) the entry it plays */
+  JimmyCacheEntry *cache_entry; /* (owned) (nullable) the hit it plays,
+                                 * held (never evicted) until finished */
   GstJimmyAudioChain *audio;    /* (owned) (nullable) */
   GstJimmySourceWatch *watch;   /* (owned) (nullable) on a network source */
   GstJimmyCacheTap *cache_tap;  /* (owned) (nullable) */

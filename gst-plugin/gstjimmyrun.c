@@ -28,6 +28,7 @@
 #include "gstjimmyinbox.h"
 #include "gstjimmymessages.h"
 #include "gstjimmysourcewatch.h"
+#include "gstjimmysettings.h"
 #include "gstjimmysubtitlechain.h"
 #include "jimmy-cache.h"
 
@@ -90,7 +91,19 @@ gst_jimmy_run_new (GstElement * element, JimmyPoller * poller,
   run->cancellable = g_cancellable_new ();
   run->inbox = gst_jimmy_inbox_new (element, handle_event,
       (GDestroyNotify) event_free, run);
+  run->stats = gst_jimmy_stats_new ();
+  gst_jimmy_stats_start (run->stats);
+  /* The poller counts its polls for this run there (atomically). */
+  settings->options->counts =
+      jimmy_wait_counts_ref (gst_jimmy_stats_get_wait_counts (run->stats));
   return run;
+}
+
+/* Returns: (transfer full): the run's stats, which outlive it */
+GstJimmyStats *
+gst_jimmy_run_dup_stats (GstJimmyRun * run)
+{
+  return gst_jimmy_stats_ref (run->stats);
 }
 
 GstJimmyRun *
@@ -108,8 +121,9 @@ run_clear (GstJimmyRun * run)
   g_object_unref (run->poller);
   g_clear_object (&run->cancellable);
   gst_jimmy_inbox_unref (run->inbox);
+  gst_jimmy_stats_unref (run->stats);
   g_clear_pointer (&run->task, jimmy_task_free);
-  g_free (run->cached_audio);
+  g_clear_pointer (&run->cache_entry, jimmy_cache_entry_free);
   g_clear_pointer (&run->watch, gst_jimmy_source_watch_unref);
   gst_clear_object (&run->refused_source);
   g_clear_pointer (&run->audio, gst_jimmy_audio_chain_unref);
@@ -137,6 +151,7 @@ on_audio_started (gpointer user_data)
 
   if (element == NULL)
     return;
+  gst_jimmy_stats_first_buffer (run->stats);
   g_mutex_lock (&run->lock);
   run->audio_started = TRUE;
   if (run->state == RUN_BUILDING)
@@ -175,6 +190,7 @@ report_status (GstJimmyRun * run, GstElement * element, const JimmyTask * task)
   gboolean open;
 
   GST_INFO_OBJECT (element, "task %s is %s", task->id, task->status_string);
+  gst_jimmy_stats_status (run->stats, task->status);
   run->callbacks.result (element, task);
   gst_element_post_message (element,
       gst_jimmy_task_status_message_new (element, task));
@@ -186,21 +202,23 @@ report_status (GstJimmyRun * run, GstElement * element, const JimmyTask * task)
 }
 
 /* Keeps @task for the chains, and tags the stream with it.
- * @cached_audio: (nullable): the cache entry to play instead of audioUrl */
+ * @cache_entry: (transfer full) (nullable): the cache hit to play instead
+ *   of audioUrl */
 static void
 take_completed_task (GstJimmyRun * run, GstElement * element,
-    const JimmyTask * task, const gchar * cached_audio)
+    const JimmyTask * task, JimmyCacheEntry * cache_entry)
 {
   g_autoptr (GstTagList) tags = gst_jimmy_task_tags_new (task);
 
+  gst_jimmy_stats_completed (run->stats, cache_entry != NULL);
   run->callbacks.result (element, task);
   g_mutex_lock (&run->lock);
   if (run->state == RUN_WAITING)
     run->state = RUN_BUILDING;
   g_clear_pointer (&run->task, jimmy_task_free);
   run->task = jimmy_task_copy (task);
-  g_free (run->cached_audio);
-  run->cached_audio = g_strdup (cached_audio);
+  g_clear_pointer (&run->cache_entry, jimmy_cache_entry_free);
+  run->cache_entry = cache_entry;
   g_mutex_unlock (&run->lock);
 
   gst_jimmy_tag_injector_set_tags (run->tag_injector, tags);
@@ -208,10 +226,10 @@ take_completed_task (GstJimmyRun * run, GstElement * element,
       gst_message_new_tag (GST_OBJECT_CAST (element), g_steal_pointer (&tags)));
 }
 
-/* Playing matters more than caching: a cache that cannot be written is a
- * warning. */
-static void
-tap_into_cache (GstJimmyRun * run, GstElement * element, GstElement * source,
+/* A new cache entry for what the network serves. Playing matters more
+ * than caching: a cache that cannot be written is a warning. */
+static GstJimmyCacheTap *
+make_cache_tap (GstJimmyRun * run, GstElement * element,
     const JimmyTask * task)
 {
   g_autoptr (GError) error = NULL;
@@ -221,18 +239,19 @@ tap_into_cache (GstJimmyRun * run, GstElement * element, GstElement * source,
   if (writer == NULL) {
     GST_ELEMENT_WARNING (element, RESOURCE, WRITE, ("%s", error->message),
         (NULL));
-    return;
+    return NULL;
   }
-  g_mutex_lock (&run->lock);
-  run->cache_tap = gst_jimmy_cache_tap_new (source, writer);
-  g_mutex_unlock (&run->lock);
+  return gst_jimmy_cache_tap_new (element, writer, run->settings->cache_dir,
+      run->settings->cache_max_size, task->id);
 }
 
-/* The source of the audio: the cache entry, or audioUrl, tapped into the
- * cache when there is one. */
+/* The source of the audio: the cache entry's file, or audioUrl, tapped
+ * into the cache when there is one.
+ * @cached_audio: (nullable): the cache hit's audio file */
 static GstElement *
 make_audio_source (GstJimmyRun * run, GstElement * element,
-    const JimmyTask * task, const gchar * cached_audio, GError ** error)
+    const JimmyTask * task, const gchar * cached_audio,
+    GstJimmyCacheTap * cache_tap, GError ** error)
 {
   const gchar *test_factory = g_object_get_data (G_OBJECT (element),
       GST_JIMMY_TEST_SOURCE_FACTORY);
@@ -255,33 +274,62 @@ make_audio_source (GstJimmyRun * run, GstElement * element,
   g_mutex_lock (&run->lock);
   run->watch = gst_jimmy_source_watch_attach (source, FALSE, 0);
   g_mutex_unlock (&run->lock);
-  if (run->settings->cache_dir != NULL)
-    tap_into_cache (run, element, source, task);
+  gst_jimmy_stats_watch_download (run->stats, source);
+  if (cache_tap != NULL)
+    gst_jimmy_cache_tap_watch_audio (cache_tap, source);
   return source;
 }
 
+/* The subtitle file's source: the cache hit's, or subtitleFile's. */
+static GstElement *
+make_subtitle_source (GstJimmyRun * run, GstElement * element,
+    const JimmyTask * task, const gchar * cached_subtitles, GError ** error)
+{
+  GstElement *source;
+
+  if (cached_subtitles != NULL) {
+    source = gst_jimmy_make_child (element, task->id, "filesrc", error);
+    if (source != NULL)
+      g_object_set (source, "location", cached_subtitles, NULL);
+    return source;
+  }
+  return gst_jimmy_make_http_src (element, run->settings->options,
+      "souphttpsrc", task->subtitle_url, error);
+}
+
 /* The "subtitle" pad, before the audio, so that the application links it
- * first: the subtitleFile's, or an empty stream. A subtitle chain that
- * cannot be built is a warning: the audio plays on. */
+ * first: the subtitles' (from the cache, or subtitleFile), or an empty
+ * stream. A subtitle chain that cannot be built is a warning: the audio
+ * plays on.
+ * @cached_subtitles: (nullable): the cache hit's subtitle file
+ * @cache_tap: (nullable): where to store a download */
 static void
-add_subtitles (GstJimmyRun * run, GstElement * element, const JimmyTask * task)
+add_subtitles (GstJimmyRun * run, GstElement * element, const JimmyTask * task,
+    gboolean from_cache, const gchar * cached_subtitles,
+    GstJimmyCacheTap * cache_tap)
 {
   g_autoptr (GError) error = NULL;
   GstJimmySubtitleChain *chain = NULL;
-  GstElement *http_src;
+  GstElement *source;
 
-  if (task->subtitle_url != NULL) {
-    http_src = gst_jimmy_make_http_src (element, run->settings->options,
-        "souphttpsrc", task->subtitle_url, &error);
-    if (http_src != NULL)
+  /* A hit stored without subtitles had none: no download. */
+  if (cached_subtitles != NULL || (!from_cache && task->subtitle_url != NULL)) {
+    source = make_subtitle_source (run, element, task, cached_subtitles,
+        &error);
+    if (source != NULL && cache_tap != NULL && cached_subtitles == NULL)
+      gst_jimmy_cache_tap_watch_subtitles (cache_tap, source);
+    if (source != NULL)
       chain = gst_jimmy_subtitle_chain_new_download (GST_BIN_CAST (element),
-          http_src, task->id, &error);
+          source, task->id, &error);
     if (chain == NULL)
       gst_jimmy_post_warning (element, error->domain, error->code, task->id,
           error->message, NULL);
   }
-  if (chain == NULL)
+  if (chain == NULL) {
+    if (cache_tap != NULL)
+      gst_jimmy_cache_tap_subtitles_failed (cache_tap);
     chain = gst_jimmy_subtitle_chain_new_empty (GST_BIN_CAST (element));
+  }
 
   g_mutex_lock (&run->lock);
   run->subtitles = chain;
@@ -295,21 +343,42 @@ build_chains (GstJimmyRun * run, GstElement * element)
   g_autoptr (GError) error = NULL;
   g_autoptr (JimmyTask) task = NULL;
   g_autofree gchar *cached_audio = NULL;
+  g_autofree gchar *cached_subtitles = NULL;
   g_autoptr (GstPad) srcpad = gst_element_get_static_pad (element, "src");
+  GstJimmyCacheTap *cache_tap = NULL;
   GstJimmyAudioChain *chain;
   GstElement *source;
+  gboolean from_cache;
 
   g_mutex_lock (&run->lock);
   task = jimmy_task_copy (run->task);
-  cached_audio = g_strdup (run->cached_audio);
+  from_cache = run->cache_entry != NULL;
+  if (from_cache) {
+    cached_audio =
+        g_strdup (jimmy_cache_entry_get_audio_path (run->cache_entry));
+    cached_subtitles =
+        g_strdup (jimmy_cache_entry_get_subtitle_path (run->cache_entry));
+  }
   g_mutex_unlock (&run->lock);
 
+  /* Before the subtitle chain, which stores its file in the same entry. */
+  if (!from_cache && run->settings->cache_dir != NULL
+      && g_object_get_data (G_OBJECT (element),
+          GST_JIMMY_TEST_SOURCE_FACTORY) == NULL) {
+    cache_tap = make_cache_tap (run, element, task);
+    g_mutex_lock (&run->lock);
+    run->cache_tap = cache_tap;
+    g_mutex_unlock (&run->lock);
+  }
+
   if (run->settings->subtitles)
-    add_subtitles (run, element, task);
+    add_subtitles (run, element, task, from_cache, cached_subtitles,
+        cache_tap);
 
   GST_INFO_OBJECT (element, "task %s completed, playing %s", task->id,
       cached_audio != NULL ? cached_audio : task->audio_url);
-  source = make_audio_source (run, element, task, cached_audio, &error);
+  source = make_audio_source (run, element, task, cached_audio, cache_tap,
+      &error);
   if (source == NULL)
     goto failed;
 
@@ -373,6 +442,7 @@ resume_audio (GstJimmyRun * run, GstElement * element)
               GST_FORMAT_BYTES, GST_SEEK_FLAG_NONE, GST_SEEK_TYPE_SET, offset,
               GST_SEEK_TYPE_NONE, -1));
     watch = gst_jimmy_source_watch_attach (source, TRUE, offset);
+    gst_jimmy_stats_watch_download (run->stats, source);
   }
 
   /* Takes the refused source out first, whatever happens next. */
@@ -392,6 +462,7 @@ resume_audio (GstJimmyRun * run, GstElement * element)
   if (run->state == RUN_RECOVERING)
     run->state = run->audio_started ? RUN_PLAYING : RUN_BUILDING;
   g_mutex_unlock (&run->lock);
+  gst_jimmy_stats_recovered (run->stats);
   GST_INFO_OBJECT (element, "resuming task %s at byte %" G_GUINT64_FORMAT,
       task->id, offset);
 }
@@ -549,14 +620,29 @@ gst_jimmy_run_refresh_audio_url (GstJimmyRun * run)
 /* ---------------------------------------------------------------------- */
 /* Start and stop */
 
-/* In the async pool: reading and checking an entry is disk work. */
+/* A miss: the run polls after all, and only now needs the key. */
+static void
+start_polling_after_miss (GstJimmyRun * run, GstElement * element)
+{
+  g_autofree gchar *text = NULL;
+
+  if (!gst_jimmy_settings_check_api_key (run->settings->options, &text)) {
+    gst_jimmy_run_fail (run, element, NULL, GST_RESOURCE_ERROR,
+        GST_RESOURCE_ERROR_SETTINGS, text, NULL, NULL);
+    return;
+  }
+  start_wait (run, TRUE, on_task_done);
+}
+
+/* In the async pool: reading and checking an entry is disk work. A hit
+ * is held by the run, so that no process evicts it while it plays. */
 static void
 start_from_cache (GstElement * element, gpointer user_data)
 {
   GstJimmyRun *run = user_data;
-  g_autofree gchar *audio_path = NULL;
-  g_autoptr (JimmyTask) task = NULL;
+  g_autoptr (JimmyCacheEntry) entry = NULL;
   g_autoptr (GError) error = NULL;
+  const JimmyTask *task;
   gboolean stopped;
 
   GST_STATE_LOCK (element);
@@ -566,20 +652,20 @@ start_from_cache (GstElement * element, gpointer user_data)
   if (stopped)
     goto out;
 
-  task =
-      jimmy_cache_lookup (run->settings->cache_dir, gst_jimmy_run_task_id (run),
-      &audio_path, &error);
+  entry = jimmy_cache_entry_open (run->settings->cache_dir,
+      gst_jimmy_run_task_id (run), &error);
   if (error != NULL)
     GST_ELEMENT_WARNING (element, RESOURCE, READ, ("%s", error->message),
         (NULL));
 
-  if (task == NULL) {
-    start_wait (run, TRUE, on_task_done);
+  if (entry == NULL) {
+    start_polling_after_miss (run, element);
   } else {
+    task = jimmy_cache_entry_get_task (entry);
     GST_INFO_OBJECT (element, "task %s is in the cache: %s",
-        gst_jimmy_run_task_id (run), audio_path);
+        gst_jimmy_run_task_id (run), jimmy_cache_entry_get_audio_path (entry));
     report_status (run, element, task);
-    take_completed_task (run, element, task, audio_path);
+    take_completed_task (run, element, task, g_steal_pointer (&entry));
     build_chains (run, element);
   }
 out:
@@ -662,6 +748,7 @@ gst_jimmy_run_finish (GstJimmyRun * run)
   GstJimmyAudioChain *audio;
   GstJimmySubtitleChain *subtitles;
   GstJimmyCacheTap *cache_tap;
+  JimmyCacheEntry *cache_entry;
   GstElement *element;
 
   g_mutex_lock (&run->lock);
@@ -670,8 +757,10 @@ gst_jimmy_run_finish (GstJimmyRun * run)
   cache_tap = g_steal_pointer (&run->cache_tap);
   g_clear_pointer (&run->watch, gst_jimmy_source_watch_unref);
   element = g_steal_pointer (&run->element);
+  cache_entry = g_steal_pointer (&run->cache_entry);
   g_mutex_unlock (&run->lock);
 
+  /* The cache entry stays held until its filesrcs are out, below. */
   if (subtitles != NULL) {
     gst_jimmy_subtitle_chain_remove (subtitles);
     gst_jimmy_subtitle_chain_free (subtitles);
@@ -684,6 +773,7 @@ gst_jimmy_run_finish (GstJimmyRun * run)
   } else {
     g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
   }
+  g_clear_pointer (&cache_entry, jimmy_cache_entry_free);
   if (element == NULL)
     return;
   gst_jimmy_run_preroll_done (run, element);

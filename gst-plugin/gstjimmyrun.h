@@ -7,6 +7,7 @@
 
 #include <gst/gst.h>
 
+#include "gstjimmystats.h"
 #include "gstjimmytags.h"
 #include "jimmy-poller.h"
 
@@ -18,6 +19,8 @@ typedef struct _GstJimmyRun GstJimmyRun;
  * GstJimmyRunSettings:
  * @options: (owned): the task and HTTP settings
  * @cache_dir: (owned) (nullable): where completed tasks are kept
+ * @cache_max_size: trim the cache to this many bytes after storing (0:
+ *   no limit)
  *
  * What the shell copied from its properties at READY→PAUSED.
  */
@@ -27,6 +30,7 @@ typedef struct
   gboolean decode;
   gboolean subtitles;
   gchar *cache_dir;
+  guint64 cache_max_size;
 } GstJimmyRunSettings;
 
 void gst_jimmy_run_settings_free (GstJimmyRunSettings *settings);
@@ -60,6 +64,7 @@ GstJimmyRun *gst_jimmy_run_new (GstElement *element,
                                 GstJimmyRunSettings *settings,
                                 const GstJimmyRunCallbacks *callbacks);
 GstJimmyRun *gst_jimmy_run_ref (GstJimmyRun *run);
+GstJimmyStats *gst_jimmy_run_dup_stats (GstJimmyRun *run);
 void gst_jimmy_run_unref (GstJimmyRun *run);
 
 void gst_jimmy_run_start_preroll (GstJimmyRun *run);

@@ -84,6 +84,9 @@ warn_subtitles (GstJimmyRun * run, GstElement * element, GstMessage * message)
   g_mutex_lock (&run->lock);
   first = !run->subtitle_warned;
   run->subtitle_warned = TRUE;
+  /* Before the EOS basesrc sends after its error: not a whole file. */
+  if (run->cache_tap != NULL)
+    gst_jimmy_cache_tap_subtitles_failed (run->cache_tap);
   g_mutex_unlock (&run->lock);
   if (!first)
     return;

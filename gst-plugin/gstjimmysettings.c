@@ -6,6 +6,7 @@
 #include "gstjimmysettings.h"
 #include "gstjimmymessages.h"
 #include "jimmy-api.h"
+#include "jimmy-proxy.h"
 
 static gboolean
 refuse_settings (GstElement * element, const gchar * task_id,
@@ -17,13 +18,43 @@ refuse_settings (GstElement * element, const gchar * task_id,
 }
 
 /**
+ * gst_jimmy_settings_check_api_key:
+ * @out_text: (out) (transfer full): why not, naming the task
+ *
+ * Whether @o has a usable API key. Only a run that polls needs one: a
+ * cache hit makes no request.
+ */
+gboolean
+gst_jimmy_settings_check_api_key (const JimmyPollOptions * o,
+    gchar ** out_text)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (o->api_key == NULL) {
+    *out_text = g_strdup_printf ("No API key for task \"%s\": set the "
+        "JIMMY_API_KEY environment variable or the api-key property.",
+        o->task_id);
+    return FALSE;
+  }
+  if (!jimmy_api_validate_api_key (o->api_key, &error)) {
+    *out_text = g_strdup_printf ("Task \"%s\": %s", o->task_id,
+        error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/**
  * gst_jimmy_settings_validate:
+ * @need_api_key: FALSE when a cache may spare the requests: the run then
+ *   checks the key on a miss
  *
  * READY→PAUSED, before any I/O: posts RESOURCE/SETTINGS on @element and
  * returns FALSE when @o cannot work.
  */
 gboolean
-gst_jimmy_settings_validate (GstElement * element, const JimmyPollOptions * o)
+gst_jimmy_settings_validate (GstElement * element, const JimmyPollOptions * o,
+    gboolean need_api_key)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GUri) api_uri = NULL;
@@ -37,20 +68,17 @@ gst_jimmy_settings_validate (GstElement * element, const JimmyPollOptions * o)
   if (!jimmy_api_validate_task_id (o->task_id, &error))
     return refuse_settings (element, NULL, error->message);
 
-  if (o->api_key == NULL) {
-    text = g_strdup_printf ("No API key for task \"%s\": set the "
-        "JIMMY_API_KEY environment variable or the api-key property.",
-        o->task_id);
+  if (need_api_key && !gst_jimmy_settings_check_api_key (o, &text))
     return refuse_settings (element, o->task_id, text);
-  }
 
-  if (!jimmy_api_validate_api_key (o->api_key, &error)) {
+  api_uri = jimmy_api_parse_api_url (o->api_url, &error);
+  if (api_uri == NULL) {
     text = g_strdup_printf ("Task \"%s\": %s", o->task_id, error->message);
     return refuse_settings (element, o->task_id, text);
   }
 
-  api_uri = jimmy_api_parse_api_url (o->api_url, &error);
-  if (api_uri == NULL) {
+  /* The downloads use it too, cache or not. */
+  if (!jimmy_proxy_validate (o->proxy, &error)) {
     text = g_strdup_printf ("Task \"%s\": %s", o->task_id, error->message);
     return refuse_settings (element, o->task_id, text);
   }

@@ -12,6 +12,9 @@
 G_BEGIN_DECLS
 
 gboolean gst_jimmy_settings_validate (GstElement *element,
-                                      const JimmyPollOptions *options);
+                                      const JimmyPollOptions *options,
+                                      gboolean need_api_key);
+gboolean gst_jimmy_settings_check_api_key (const JimmyPollOptions *options,
+                                           gchar **out_text);
 
 G_END_DECLS

@@ -47,4 +47,7 @@ typedef enum {
 #define JIMMY_CLIENT_ERROR (jimmy_client_error_quark ())
 GQuark jimmy_client_error_quark (void);
 
+const char *jimmy_client_error_code_name (gint code);
+char *jimmy_error_debug_text (const GError *error);
+
 G_END_DECLS

@@ -539,6 +539,37 @@ timed_out_outcome (JimmyJob * job)
   return outcome;
 }
 
+/* Adds one poll and how it ended to the counts of every waiter that
+ * asked for them: a job polls for all its waiters. */
+static void
+job_count_poll (JimmyJob * job, const JimmyRequestOutcome * outcome)
+{
+  gboolean failed = outcome->verdict != JIMMY_REQUEST_OK;
+  gboolean retried = outcome->verdict == JIMMY_REQUEST_TRANSIENT
+      && (job->options->max_retries < 0
+      || job->failures < (guint) job->options->max_retries);
+  guint i;
+
+  for (i = 0; i < job->waiters->len; i++) {
+    JimmyWaitCounts *counts = ((JimmyWaiter *)
+        g_ptr_array_index (job->waiters, i))->options->counts;
+
+    if (counts == NULL)
+      continue;
+    g_atomic_int_inc (&counts->polls);
+    if (!failed)
+      continue;
+    if (retried)
+      g_atomic_int_inc (&counts->retries);
+    if (outcome->http_status >= 400 && outcome->http_status < 500)
+      g_atomic_int_inc (&counts->http_4xx);
+    else if (outcome->http_status >= 500 && outcome->http_status < 600)
+      g_atomic_int_inc (&counts->http_5xx);
+    else
+      g_atomic_int_inc (&counts->transport);
+  }
+}
+
 static void
 on_request_done (GObject * source, GAsyncResult * result, gpointer user_data)
 {
@@ -559,6 +590,7 @@ on_request_done (GObject * source, GAsyncResult * result, gpointer user_data)
       outcome = timed_out_outcome (job);
     g_assert (outcome != NULL);
 
+    job_count_poll (job, outcome);
     switch (outcome->verdict) {
       case JIMMY_REQUEST_OK:
         job_take_task (job, outcome);

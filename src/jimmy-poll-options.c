@@ -52,6 +52,8 @@ jimmy_poll_options_copy (const JimmyPollOptions *options)
   copy->api_key = g_strdup (options->api_key);
   copy->user_agent = g_strdup (options->user_agent);
   copy->proxy = g_strdup (options->proxy);
+  if (options->counts != NULL)
+    copy->counts = jimmy_wait_counts_ref (options->counts);
 
   return copy;
 }
@@ -67,6 +69,7 @@ jimmy_poll_options_free (JimmyPollOptions *options)
   jimmy_text_free_secret (options->api_key);
   g_free (options->user_agent);
   g_free (options->proxy);
+  g_clear_pointer (&options->counts, jimmy_wait_counts_unref);
   g_free (options);
 }
 

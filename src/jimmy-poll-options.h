@@ -7,6 +7,8 @@
 #include <glib-object.h>
 #include <libsoup/soup.h>
 
+#include "jimmy-wait.h"
+
 G_BEGIN_DECLS
 
 #define JIMMY_POLL_DEFAULT_INTERVAL_MS 5000
@@ -45,6 +47,9 @@ typedef void (*JimmyHttpLogFunc) (char direction, const char *line);
  *   logs to @http_log_func; %SOUP_LOGGER_LOG_NONE attaches no logger.
  * @http_log_func: (nullable): where those lines go; %NULL logs nothing,
  *   whatever the level.
+ * @counts: (nullable): what the poller does for this wait is added to
+ *   it (see #JimmyWaitCounts); not part of what makes two waits share a
+ *   job
  */
 typedef struct {
   char *api_url;
@@ -59,6 +64,7 @@ typedef struct {
   gboolean ssl_strict;
   SoupLoggerLogLevel http_log_level;
   JimmyHttpLogFunc http_log_func;
+  JimmyWaitCounts *counts;
 } JimmyPollOptions;
 
 #define JIMMY_TYPE_POLL_OPTIONS (jimmy_poll_options_get_type ())

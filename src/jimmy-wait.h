@@ -40,6 +40,37 @@ void jimmy_poll_failure_clear (JimmyPollFailure *failure);
  *
  * Called on the first status observed and on every status change.
  */
+/**
+ * JimmyWaitCounts:
+ * @polls: requests sent for the task
+ * @retries: failed polls that were retried
+ * @http_4xx: failed polls answered with a 4xx status
+ * @http_5xx: failed polls answered with a 5xx status
+ * @transport: failed polls without an HTTP status (connection, TLS,
+ *   timeout) or with a body that could not be read
+ *
+ * What the poller did for the waits that were given these counts (see
+ * #JimmyPollOptions.counts), counted while they were attached: a wait
+ * that joins a job polling the same task counts that job's polls from
+ * then on. Reference-counted; the poller thread adds to the fields with
+ * g_atomic_int_inc(), so read them with g_atomic_int_get() from any
+ * thread.
+ */
+typedef struct {
+  gatomicrefcount ref_count;
+  gint polls;
+  gint retries;
+  gint http_4xx;
+  gint http_5xx;
+  gint transport;
+} JimmyWaitCounts;
+
+JimmyWaitCounts *jimmy_wait_counts_new (void);
+JimmyWaitCounts *jimmy_wait_counts_ref (JimmyWaitCounts *counts);
+void jimmy_wait_counts_unref (JimmyWaitCounts *counts);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JimmyWaitCounts, jimmy_wait_counts_unref)
+
 typedef void (*JimmyTaskUpdateFunc) (const JimmyTask *task,
                                      gpointer user_data);
 

@@ -24,6 +24,11 @@ append_value (GString * out, const GValue * value)
     g_string_append (out, s != NULL ? s : "(null)");
     return;
   }
+  /* A NULL boxed structure has no contents to print. */
+  if (G_VALUE_HOLDS_BOXED (value) && g_value_get_boxed (value) == NULL) {
+    g_string_append (out, "(null)");
+    return;
+  }
   text = g_strdup_value_contents (value);
   g_string_append (out, text);
 }
@@ -39,6 +44,10 @@ append_range (GString * out, GParamSpec * pspec)
     GParamSpecInt *p = G_PARAM_SPEC_INT (pspec);
     g_string_append_printf (out, "  range: %d .. %d\n", p->minimum,
         p->maximum);
+  } else if (G_IS_PARAM_SPEC_UINT64 (pspec)) {
+    GParamSpecUInt64 *p = G_PARAM_SPEC_UINT64 (pspec);
+    g_string_append_printf (out, "  range: %" G_GUINT64_FORMAT " .. %"
+        G_GUINT64_FORMAT "\n", p->minimum, p->maximum);
   }
 }
 

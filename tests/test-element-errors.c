@@ -81,6 +81,17 @@ test_bad_api_url (ElementFixture * f, gconstpointer data)
   assert_refused_to_start (f, "ftp://127.0.0.1/");
 }
 
+/* The debug string names the client's error code, not just its number. */
+static void
+assert_debug_names_code (ElementFixture * f, const char *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+
+  gst_message_parse_error (f->error, &error, &debug);
+  g_assert_nonnull (strstr (debug, expected));
+}
+
 static void
 test_task_failed (ElementFixture * f, gconstpointer data)
 {
@@ -93,6 +104,8 @@ test_task_failed (ElementFixture * f, gconstpointer data)
   g_assert_cmpstr (f->progress->str, ==, "SCCE");
   element_fixture_assert_detail_string (f, "task-id", TEST_TASK_ID);
   element_fixture_assert_detail_string (f, "task-status", "failed");
+  assert_debug_names_code (f, "JIMMY_CLIENT_ERROR_TASK_FAILED "
+      "(jimmy-client-error-quark, 6)");
   /* The failed status itself was posted too. */
   g_assert_cmpuint (f->statuses->len, ==, 2);
   g_assert_cmpstr (gst_structure_get_string (g_ptr_array_index (f->statuses,
