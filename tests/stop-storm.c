@@ -32,6 +32,7 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
+#include "blackhole.h"
 #include "jimmy-mock-server.h"
 
 #define API_KEY "sk_storm"
@@ -178,31 +179,6 @@ toggle (gpointer data)
   return NULL;
 }
 
-/* A listening socket nobody reads: connections wait in the backlog. */
-static GSocket *
-open_blackhole (char **base_url)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GInetAddress) loopback =
-      g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback,
-      0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  GSocket *socket;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-      G_SOCKET_PROTOCOL_TCP, &error);
-  if (socket == NULL || !g_socket_bind (socket, address, TRUE, &error))
-    g_error ("cannot open the media black hole: %s", error->message);
-  g_socket_set_listen_backlog (socket, 4096);
-  if (!g_socket_listen (socket, &error)
-      || (bound = g_socket_get_local_address (socket, &error)) == NULL)
-    g_error ("cannot listen on the media black hole: %s", error->message);
-  *base_url = g_strdup_printf ("http://127.0.0.1:%u",
-      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-  return socket;
-}
-
 static GstElement *
 make_pipeline (guint index, const char *api_url, const char *media_url)
 {
@@ -284,7 +260,9 @@ run_child (void)
       g_error ("cannot start the mock media host: %s", error->message);
     media_url = g_strdup (jimmy_mock_server_get_base_url (media));
   } else {
-    hole = open_blackhole (&media_url);
+    hole = test_blackhole_open (&media_url, &error);
+    if (hole == NULL)
+      g_error ("cannot open the media black hole: %s", error->message);
   }
   jimmy_mock_server_set_media_base_url (api, media_url);
 

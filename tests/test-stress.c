@@ -25,6 +25,7 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
+#include "blackhole.h"
 #include "element-fixture.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -449,9 +450,7 @@ test_many_elements (StressFixture * sf, gconstpointer data)
 
 /* ---- State changes from other threads while tasks complete ---- */
 
-/* A media host that never answers: the kernel accepts connections into
- * the backlog, nobody reads them. souphttpsrc then waits for response
- * headers until it is stopped, and never streams. */
+/* A media host that never answers (blackhole.h). */
 typedef struct {
   GSocket *socket;              /* (owned) */
   char *base_url;               /* (owned) */
@@ -461,24 +460,9 @@ static void
 blackhole_open (Blackhole * hole)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GInetAddress) loopback =
-      g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) address =
-      g_inet_socket_address_new (loopback, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
 
-  hole->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-      G_SOCKET_PROTOCOL_TCP, &error);
+  hole->socket = test_blackhole_open (&hole->base_url, &error);
   g_assert_no_error (error);
-  g_assert_true (g_socket_bind (hole->socket, address, TRUE, &error));
-  g_assert_no_error (error);
-  g_socket_set_listen_backlog (hole->socket, 1024);
-  g_assert_true (g_socket_listen (hole->socket, &error));
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (hole->socket, &error);
-  g_assert_no_error (error);
-  hole->base_url = g_strdup_printf ("http://127.0.0.1:%u",
-      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
 }
 
 static void
