@@ -18,6 +18,10 @@
  * `souphttpsrc ! decodebin` (or `souphttpsrc ! typefind` with
  * decode=false) behind its `src` ghost pad.
  *
+ * With is-live=true the element is a live source instead: READY→PAUSED
+ * returns NO_PREROLL, and from PLAYING it outputs silence until the
+ * task's decoded audio follows on the same timeline.
+ *
  * It also handles `jimmy://<task-id>` URIs, so playbin, uridecodebin,
  * gst-play-1.0 and gst-discoverer-1.0 play tasks.
  *
@@ -83,6 +87,7 @@ struct _GstJimmyAudioSrc
   SoupLoggerLogLevel http_log_level;
   gboolean subtitles;
   gchar *cache_dir;
+  gboolean is_live;
   gchar *status;
   gchar *model_id;
   gchar *audio_url;
@@ -236,6 +241,7 @@ snapshot_settings (GstJimmyAudioSrc * self)
   settings->decode = self->decode;
   settings->subtitles = self->subtitles;
   settings->cache_dir = g_strdup (nonempty_or_null (self->cache_dir));
+  settings->is_live = self->is_live;
   GST_OBJECT_UNLOCK (self);
 
   return settings;
@@ -252,7 +258,9 @@ create_run (GstJimmyAudioSrc * self)
   g_autoptr (GstJimmyRunSettings) settings = snapshot_settings (self);
   GstJimmyRun *run;
 
-  if (!gst_jimmy_settings_validate (element, settings->options))
+  if (!gst_jimmy_settings_validate (element, settings->options)
+      || !gst_jimmy_settings_validate_live (element,
+          settings->options->task_id, settings->is_live, settings->decode))
     return FALSE;
 
   set_result (GST_ELEMENT_CAST (self), NULL);
@@ -262,7 +270,10 @@ create_run (GstJimmyAudioSrc * self)
   g_clear_pointer (&self->run, gst_jimmy_run_unref);
   self->run = run;
   GST_OBJECT_UNLOCK (self);
-  gst_jimmy_run_start_preroll (run);
+  if (gst_jimmy_run_is_live (run))
+    gst_jimmy_run_start_live (run);
+  else
+    gst_jimmy_run_start_preroll (run);
   return TRUE;
 }
 
@@ -319,7 +330,8 @@ gst_jimmy_audio_src_change_state (GstElement * element,
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       run = dup_run (self);
       gst_jimmy_run_start (run);
-      ret = GST_STATE_CHANGE_ASYNC;
+      ret = gst_jimmy_run_is_live (run) ? GST_STATE_CHANGE_NO_PREROLL :
+          GST_STATE_CHANGE_ASYNC;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       drop_run (self);
@@ -532,6 +544,11 @@ gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
       self->subtitles = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_IS_LIVE:
+      GST_OBJECT_LOCK (self);
+      self->is_live = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -591,6 +608,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
     case PROP_SUBTITLES:
       g_value_set_boolean (value, self->subtitles);
       break;
+    case PROP_IS_LIVE:
+      g_value_set_boolean (value, self->is_live);
+      break;
     case PROP_STATUS:
       g_value_set_string (value, self->status);
       break;
@@ -625,6 +645,7 @@ gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
   self->ssl_strict = GST_JIMMY_DEFAULT_SSL_STRICT;
   self->http_log_level = GST_JIMMY_DEFAULT_HTTP_LOG_LEVEL;
   self->subtitles = GST_JIMMY_DEFAULT_SUBTITLES;
+  self->is_live = GST_JIMMY_DEFAULT_IS_LIVE;
 
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "src"));

@@ -27,6 +27,8 @@ typedef struct
   gboolean decode;
   gboolean subtitles;
   gchar *cache_dir;
+  gboolean is_live;             /* silence until the audio: see
+                                 * gstjimmyrunlive.c */
 } GstJimmyRunSettings;
 
 void gst_jimmy_run_settings_free (GstJimmyRunSettings *settings);
@@ -63,6 +65,8 @@ GstJimmyRun *gst_jimmy_run_ref (GstJimmyRun *run);
 void gst_jimmy_run_unref (GstJimmyRun *run);
 
 void gst_jimmy_run_start_preroll (GstJimmyRun *run);
+void gst_jimmy_run_start_live (GstJimmyRun *run);
+gboolean gst_jimmy_run_is_live (GstJimmyRun *run);
 void gst_jimmy_run_start (GstJimmyRun *run);
 void gst_jimmy_run_stop (GstJimmyRun *run);
 void gst_jimmy_run_finish (GstJimmyRun *run);

@@ -13,5 +13,9 @@ G_BEGIN_DECLS
 
 gboolean gst_jimmy_settings_validate (GstElement *element,
                                       const JimmyPollOptions *options);
+gboolean gst_jimmy_settings_validate_live (GstElement *element,
+                                           const gchar *task_id,
+                                           gboolean is_live,
+                                           gboolean decode);
 
 G_END_DECLS
