@@ -13,7 +13,7 @@
  * which answers the client's DESCRIBE at once, however long the task
  * takes: the client receives silence while the task is polled, then the
  * task's speech, then the end (RTCP BYE). If the task fails, the server
- * prints the element's error and ends the stream. The API url comes from $JIMMY_API_URL (default
+ * prints the element's error, and the element ends the stream. The API url comes from $JIMMY_API_URL (default
  * https://www.jimmyai.cn). Once it accepts connections the server prints
  * "listening on rtsp://ADDR:PORT/task/<task-id>" (--port 0 picks a free
  * port), then every task's statuses and errors. It runs until SIGINT or
@@ -64,31 +64,6 @@ task_id_from_path (const gchar * path)
   return g_uri_unescape_string (segment, NULL);
 }
 
-static void
-send_eos (GstElement * pipeline, gpointer user_data)
-{
-  gst_element_send_event (pipeline, gst_event_new_eos ());
-}
-
-/* A live stream plays silence after an error until stopped: end it, so
- * the client gets BYE instead of silence for ever. */
-static void
-end_stream (GstMessage * message)
-{
-  GstObject *top = gst_object_ref (GST_MESSAGE_SRC (message));
-  GstObject *parent;
-
-  while ((parent = gst_object_get_parent (top)) != NULL) {
-    gst_object_unref (top);
-    top = parent;
-  }
-  /* Not from here: the poster may hold its state lock, which a send_event
-   * on the pipeline would take in the wrong order. */
-  if (GST_IS_PIPELINE (top))
-    gst_element_call_async (GST_ELEMENT (top), send_eos, NULL, NULL);
-  gst_object_unref (top);
-}
-
 /* Runs on the thread that posted the message. */
 static void
 on_sync_message (GstBus * bus, GstMessage * message, gpointer user_data)
@@ -105,7 +80,6 @@ on_sync_message (GstBus * bus, GstMessage * message, gpointer user_data)
 
     gst_message_parse_error (message, &error, NULL);
     g_printerr ("task %s: error: %s\n", task_id, error->message);
-    end_stream (message);
   }
 }
 

@@ -105,6 +105,7 @@ gboolean gst_jimmy_run_live_build_audio (GstJimmyRun *run,
                                          const gchar *task_id,
                                          GstElement *source,
                                          GError **error);
+void gst_jimmy_run_live_end_without_audio (GstJimmyRun *run);
 void gst_jimmy_run_live_remove (GstJimmyRun *run,
                                 GstElement *element);
 

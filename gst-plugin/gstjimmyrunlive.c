@@ -137,6 +137,37 @@ gst_jimmy_run_live_build_audio (GstJimmyRun * run, GstJimmyAudioChain * chain,
 }
 
 /**
+ * gst_jimmy_run_live_end_without_audio:
+ *
+ * After a live run's error was posted, in whichever thread: if no audio
+ * reached the stitch, end its output (stream-start, then EOS into its
+ * sink pad, which nothing else feeds yet), so that a consumer that keeps
+ * running after errors, as gst-rtsp-server does, sees the end instead of
+ * silence for ever. Audio that started ends on its own EOS.
+ */
+void
+gst_jimmy_run_live_end_without_audio (GstJimmyRun * run)
+{
+  g_autoptr (GstElement) stitch = NULL;
+  g_autoptr (GstPad) sinkpad = NULL;
+
+  if (!run->settings->is_live)
+    return;
+  g_mutex_lock (&run->lock);
+  if (run->stitch != NULL && !run->audio_started)
+    stitch = gst_object_ref (run->stitch);
+  g_mutex_unlock (&run->lock);
+  if (stitch == NULL)
+    return;
+
+  GST_DEBUG_OBJECT (stitch, "ending the output: the run failed before any "
+      "audio");
+  sinkpad = gst_element_get_static_pad (stitch, "sink");
+  gst_pad_send_event (sinkpad, gst_event_new_stream_start ("jimmy-no-audio"));
+  gst_pad_send_event (sinkpad, gst_event_new_eos ());
+}
+
+/**
  * gst_jimmy_run_live_remove:
  *
  * From gst_jimmy_run_finish(), after the audio chain was taken out: the

@@ -380,14 +380,32 @@ test_cache_hit (ElementFixture * f, gconstpointer data)
   }
 }
 
-/* A failed task: the element's error, as without is-live. */
+/* A failed task: the element's error, as without is-live; then the
+ * silence ends with EOS, for consumers that keep running after errors. */
 static void
 test_failed_task (ElementFixture * f, gconstpointer data)
 {
-  element_fixture_add_task (f, TEST_TASK_ID, "queued,failed");
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  Capture c;
+
+  element_fixture_add_task (f, TEST_TASK_ID, "queued:20,failed");
+  capture_init (&c);
   launch_live (f, TEST_TASK_ID, NULL);
-  element_fixture_run_to_error (f, GST_RESOURCE_ERROR,
+  capture_sink (f, &c);
+  pause_then_play (f);
+  element_fixture_run (f, GST_STATE_PLAYING);
+  element_fixture_assert_error (f, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, NULL);
+
+  g_mutex_lock (&c.lock);
+  while (!c.eos)
+    g_assert_true (g_cond_wait_until (&c.cond, &c.lock, deadline));
+  g_assert_cmpuint (c.buffers, >, 0);
+  for (guint i = 0; i < c.bytes->len; i++)
+    g_assert_cmpint (c.bytes->data[i], ==, 0);
+  g_mutex_unlock (&c.lock);
+  element_fixture_stop_promptly (f);
+  capture_clear (&c);
 }
 
 /* The expired-URL recovery: the audio resumes at the fresh audioUrl, and
