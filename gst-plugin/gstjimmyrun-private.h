@@ -106,6 +106,8 @@ gboolean gst_jimmy_run_live_build_audio (GstJimmyRun *run,
                                          GstElement *source,
                                          GError **error);
 void gst_jimmy_run_live_end_without_audio (GstJimmyRun *run);
+gboolean gst_jimmy_run_live_drops_message (GstJimmyRun *run,
+                                           GstMessage *message);
 void gst_jimmy_run_live_remove (GstJimmyRun *run,
                                 GstElement *element);
 

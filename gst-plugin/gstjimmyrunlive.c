@@ -168,6 +168,28 @@ gst_jimmy_run_live_end_without_audio (GstJimmyRun * run)
 }
 
 /**
+ * gst_jimmy_run_live_drops_message:
+ *
+ * From GstBin::handle_message, in whichever thread posted: a live bin
+ * has no preroll, so the audio chain's own (decodebin's async-start and
+ * async-done, when it is built in PAUSED) must not reach the bin, which
+ * would then lose its state and hold the pipeline's sinks in PAUSED.
+ */
+gboolean
+gst_jimmy_run_live_drops_message (GstJimmyRun * run, GstMessage * message)
+{
+  GstMessageType type = GST_MESSAGE_TYPE (message);
+
+  if (!run->settings->is_live)
+    return FALSE;
+  if (type != GST_MESSAGE_ASYNC_START && type != GST_MESSAGE_ASYNC_DONE)
+    return FALSE;
+  GST_DEBUG_OBJECT (GST_MESSAGE_SRC (message), "dropping %s: a live bin "
+      "does not preroll", GST_MESSAGE_TYPE_NAME (message));
+  return TRUE;
+}
+
+/**
  * gst_jimmy_run_live_remove:
  *
  * From gst_jimmy_run_finish(), after the audio chain was taken out: the

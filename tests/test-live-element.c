@@ -541,6 +541,46 @@ test_stop (ElementFixture * f, gconstpointer data)
   stop_at (f, i / 2, i % 2 ? GST_STATE_NULL : GST_STATE_READY);
 }
 
+/* Held in PAUSED until the task's audio is there, as gst-launch-1.0 does
+ * while the progress is open: decodebin prerolls inside the bin, which
+ * must not make the live bin lose its state; PLAYING then plays it all,
+ * to EOS, through an async sink. */
+static void
+test_built_in_paused (ElementFixture * f, gconstpointer data)
+{
+  g_autoptr (GstBus) bus = NULL;
+  Capture c;
+
+  element_fixture_add_task (f, TEST_TASK_ID, "queued,processing:3,completed");
+  capture_init (&c);
+  launch_live (f, TEST_TASK_ID, NULL);
+  capture_sink (f, &c);
+  bus = gst_element_get_bus (f->pipeline);
+  g_assert_cmpint (gst_element_set_state (f->pipeline, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_NO_PREROLL);
+  /* Progress COMPLETE: the decoded audio is linked to the stitch. */
+  while (TRUE) {
+    g_autoptr (GstMessage) message = gst_bus_timed_pop_filtered (bus,
+        30 * GST_SECOND, GST_MESSAGE_PROGRESS | GST_MESSAGE_ERROR);
+    GstProgressType type;
+
+    g_assert_nonnull (message);
+    g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_PROGRESS);
+    gst_message_parse_progress (message, &type, NULL, NULL);
+    if (type == GST_PROGRESS_TYPE_COMPLETE)
+      break;
+  }
+  element_fixture_run (f, GST_STATE_PLAYING);
+  g_assert_null (f->error);
+  g_assert_true (f->eos);
+  g_mutex_lock (&c.lock);
+  g_assert_true (c.offsets_contiguous);
+  g_assert_cmpuint (c.bytes->len, >, 10 * RATE * BPF);
+  g_mutex_unlock (&c.lock);
+  element_fixture_stop_promptly (f);
+  capture_clear (&c);
+}
+
 /* READY → PLAYING again: a second run negotiates and plays on its own. */
 static void
 test_restart (ElementFixture * f, gconstpointer data)
@@ -598,6 +638,7 @@ main (int argc, char **argv)
   ADD ("failed-task", test_failed_task, NULL);
   ADD ("expired-url-resumed", test_expired_url_resumed, NULL);
   ADD ("restart", test_restart, NULL);
+  ADD ("built-in-paused", test_built_in_paused, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (stop_names); i++) {
     g_autofree char *path = g_strdup_printf ("/live-element/stop/%s",
         stop_names[i]);
