@@ -76,8 +76,7 @@ gst_jimmy_run_start_live (GstJimmyRun * run)
 {
   GstElement *stitch = gst_object_ref_sink (gst_jimmy_live_stitch_new
       ("live-stitch"));
-  g_autoptr (GstPad) srcpad = gst_element_get_static_pad (run->element,
-      "src");
+  g_autoptr (GstPad) srcpad = gst_element_get_static_pad (run->element, "src");
   g_autoptr (GstPad) target = gst_element_get_static_pad (stitch, "src");
   gulong id;
 

@@ -97,8 +97,7 @@ on_sink_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER) {
     capture_buffer (c, GST_PAD_PROBE_INFO_BUFFER (info));
-  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) ==
-      GST_EVENT_EOS) {
+  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
     g_mutex_lock (&c->lock);
     c->eos = TRUE;
     g_cond_broadcast (&c->cond);
@@ -174,7 +173,7 @@ assert_silence_then (GByteArray * output, GByteArray * reference)
 {
   gsize silence;
 
-  g_assert_cmpuint (reference->len, >, RATE * BPF);    /* over a second */
+  g_assert_cmpuint (reference->len, >, RATE * BPF);     /* over a second */
   g_assert_cmpuint (output->len, >=, reference->len);
   silence = output->len - reference->len;
   g_test_message ("%" G_GSIZE_FORMAT " samples of silence, then %u of "
