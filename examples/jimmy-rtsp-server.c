@@ -7,10 +7,13 @@
  *
  * Each client gets its own pipeline,
  *
- *   jimmyaudiosrc ! audioconvert ! audioresample ! opusenc ! rtpopuspay
+ *   jimmyaudiosrc is-live=true ! audioconvert ! audioresample ! opusenc !
+ *       rtpopuspay
  *
- * which polls the task and answers the client's DESCRIBE once the task has
- * completed. The API url comes from $JIMMY_API_URL (default
+ * which answers the client's DESCRIBE at once, however long the task
+ * takes: the client receives silence while the task is polled, then the
+ * task's speech, then the end (RTCP BYE). If the task fails, the server
+ * prints the element's error, and the element ends the stream. The API url comes from $JIMMY_API_URL (default
  * https://www.jimmyai.cn). Once it accepts connections the server prints
  * "listening on rtsp://ADDR:PORT/task/<task-id>" (--port 0 picks a free
  * port), then every task's statuses and errors. It runs until SIGINT or
@@ -92,8 +95,10 @@ jimmy_task_factory_create_element (GstRTSPMediaFactory * factory,
   if (task_id == NULL)
     return NULL;
 
-  bin = gst_parse_bin_from_description ("jimmyaudiosrc name=src ! "
-      "audioconvert ! audioresample ! opusenc ! rtpopuspay name=pay0 pt=96",
+  /* is-live: DESCRIBE is answered at once, with silence until the task's
+   * audio (gst-rtsp-server waits at most 20 s for a non-live source). */
+  bin = gst_parse_bin_from_description ("jimmyaudiosrc name=src "
+      "is-live=true ! audioconvert ! audioresample ! opusenc ! rtpopuspay name=pay0 pt=96",
       FALSE, &error);
   if (bin == NULL) {
     g_printerr ("error: %s (are the jimmy plugin, gst-plugins-base and "

@@ -1,7 +1,9 @@
 /* gstjimmyaudiochain.c: the audio half of jimmyaudiosrc: a source
  * (souphttpsrc, or filesrc for a cache entry) and decodebin (or typefind
  * with decode=false), built inside the bin once the task completed,
- * behind the always-present src ghost pad.
+ * behind the always-present src ghost pad. In live mode decodebin feeds
+ * `audioconvert ! audioresample ! capsfilter` into the live stitch's sink
+ * pad instead (gst_jimmy_audio_chain_build_live()).
  *
  * The chain reports up only through its callbacks. Its signal handlers
  * hold a reference to it, so a late streaming thread never meets a freed
@@ -13,6 +15,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gstjimmyaudiochain.h"
 #include "gstjimmychildren.h"
 #include "gstjimmychilderrors.h"
@@ -23,7 +27,8 @@
 struct _GstJimmyAudioChain
 {
   GstBin *bin;                  /* (unowned) the jimmyaudiosrc */
-  GstPad *ghost;                /* (owned) its src pad */
+  GstPad *ghost;                /* (owned) (nullable) its src pad; NULL in
+                                 * live mode */
   GstJimmyAudioChainCallbacks callbacks;
   gpointer user_data;           /* (owned) by user_data_free */
   GDestroyNotify user_data_free;
@@ -33,6 +38,8 @@ struct _GstJimmyAudioChain
   GMutex lock;
   GstElement *source;           /* (unowned) in the bin, or NULL */
   GstElement *parser;           /* (unowned) in the bin, or NULL */
+  GstElement *tail[3];          /* (unowned) live mode: audioconvert,
+                                 * audioresample, capsfilter, or NULLs */
   GstElement *retiring;         /* (unowned) a replaced source being
                                  * removed: its last errors are still
                                  * the chain's */
@@ -48,7 +55,7 @@ gst_jimmy_audio_chain_new (GstBin * bin, GstPad * ghost,
   GstJimmyAudioChain *chain = g_atomic_rc_box_new0 (GstJimmyAudioChain);
 
   chain->bin = bin;
-  chain->ghost = gst_object_ref (ghost);
+  chain->ghost = ghost != NULL ? gst_object_ref (ghost) : NULL;
   chain->callbacks = *callbacks;
   chain->user_data = user_data;
   chain->user_data_free = user_data_free;
@@ -65,7 +72,7 @@ gst_jimmy_audio_chain_ref (GstJimmyAudioChain * chain)
 static void
 chain_clear (GstJimmyAudioChain * chain)
 {
-  gst_object_unref (chain->ghost);
+  gst_clear_object (&chain->ghost);
   if (chain->user_data_free != NULL)
     chain->user_data_free (chain->user_data);
   g_free (chain->web_content);
@@ -81,6 +88,8 @@ gst_jimmy_audio_chain_unref (GstJimmyAudioChain * chain)
 static void
 set_ghost_target (GstJimmyAudioChain * chain, GstPad * target)
 {
+  if (chain->ghost == NULL)
+    return;
   if (!gst_ghost_pad_set_target (GST_GHOST_PAD_CAST (chain->ghost), target))
     GST_WARNING_OBJECT (chain->bin, "could not retarget the src pad");
 }
@@ -97,6 +106,32 @@ is_audio_pad (GstPad * pad)
     return FALSE;
   name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
   return g_str_has_prefix (name, "audio/");
+}
+
+/* Live mode: the decoded pad into the converters, which are already
+ * linked to the stitch. */
+static gboolean
+link_to_tail (GstJimmyAudioChain * chain, GstPad * pad)
+{
+  g_autoptr (GstPad) sinkpad = NULL;
+  GstPadLinkReturn ret;
+
+  g_mutex_lock (&chain->lock);
+  if (chain->tail[0] != NULL)
+    sinkpad = gst_element_get_static_pad (chain->tail[0], "sink");
+  g_mutex_unlock (&chain->lock);
+  if (sinkpad == NULL)
+    return FALSE;               /* removed meanwhile */
+
+  GST_DEBUG_OBJECT (chain->bin, "linking %" GST_PTR_FORMAT " to the "
+      "converters", pad);
+  ret = gst_pad_link (pad, sinkpad);
+  if (GST_PAD_LINK_FAILED (ret)) {
+    GST_WARNING_OBJECT (chain->bin, "could not link the decoded audio: %s",
+        gst_pad_link_get_name (ret));
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* decodebin's streaming thread. */
@@ -118,8 +153,14 @@ on_decoded_pad (GstElement * decoder, GstPad * pad, GstJimmyAudioChain * chain)
   if (!first)
     return;
 
-  GST_DEBUG_OBJECT (chain->bin, "exposing %" GST_PTR_FORMAT, pad);
-  set_ghost_target (chain, pad);
+  if (chain->ghost == NULL) {
+    /* Live: a pad link only, no bin work, on this streaming thread. */
+    if (!link_to_tail (chain, pad))
+      return;
+  } else {
+    GST_DEBUG_OBJECT (chain->bin, "exposing %" GST_PTR_FORMAT, pad);
+    set_ghost_target (chain, pad);
+  }
   chain->callbacks.audio_started (chain->user_data);
 }
 
@@ -233,6 +274,67 @@ gst_jimmy_audio_chain_build (GstJimmyAudioChain * chain,
 }
 
 /**
+ * gst_jimmy_audio_chain_build_live:
+ * @source: (transfer floating): where the encoded audio comes from
+ * @caps: the live stitch's output caps, which the converters produce
+ * @stitch_sink: the live stitch's sink pad
+ *
+ * Live mode: adds `audioconvert ! audioresample ! capsfilter caps=@caps`
+ * linked to @stitch_sink, then `source ! decodebin`, whose first audio pad
+ * is linked to audioconvert (audio_started is then called). The chain
+ * must have been made without a ghost pad. Called with the bin's state
+ * lock held.
+ */
+gboolean
+gst_jimmy_audio_chain_build_live (GstJimmyAudioChain * chain,
+    const gchar * task_id, GstCaps * caps, GstPad * stitch_sink,
+    GstElement * source, GError ** error)
+{
+  static const gchar *factories[] = {
+    "audioconvert", "audioresample", "capsfilter"
+  };
+  GstElement *tail[G_N_ELEMENTS (factories)] = { NULL, };
+  g_autoptr (GstPad) tail_src = NULL;
+  guint i;
+
+  g_return_val_if_fail (chain->ghost == NULL, FALSE);
+
+  for (i = 0; i < G_N_ELEMENTS (factories); i++) {
+    tail[i] = gst_jimmy_make_child (GST_ELEMENT_CAST (chain->bin), task_id,
+        factories[i], error);
+    if (tail[i] == NULL)
+      goto failed;
+  }
+  g_object_set (tail[2], "caps", caps, NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (tail); i++)
+    gst_bin_add (chain->bin, tail[i]);
+  g_mutex_lock (&chain->lock);
+  memcpy (chain->tail, tail, sizeof tail);
+  g_mutex_unlock (&chain->lock);
+
+  tail_src = gst_element_get_static_pad (tail[2], "src");
+  if (!gst_element_link_many (tail[0], tail[1], tail[2], NULL)
+      || GST_PAD_LINK_FAILED (gst_pad_link (tail_src, stitch_sink))) {
+    gst_jimmy_set_link_error (error, task_id, tail[0], tail[2]);
+    gst_object_unref (gst_object_ref_sink (source));
+    return FALSE;
+  }
+  /* Downstream first, so nothing pushes into an element not ready yet. */
+  for (i = G_N_ELEMENTS (tail); i > 0; i--)
+    gst_element_sync_state_with_parent (tail[i - 1]);
+
+  return gst_jimmy_audio_chain_build (chain, task_id, source, TRUE, error);
+
+failed:
+  for (i = 0; i < G_N_ELEMENTS (tail); i++)
+    if (tail[i] != NULL)
+      gst_object_unref (gst_object_ref_sink (tail[i]));
+  gst_object_unref (gst_object_ref_sink (source));
+  return FALSE;
+}
+
+/**
  * gst_jimmy_audio_chain_replace_source:
  * @source: (transfer floating): continues the old source's bytes
  *
@@ -302,6 +404,9 @@ gst_jimmy_audio_chain_lock_state (GstJimmyAudioChain * chain)
     gst_element_set_locked_state (chain->source, TRUE);
   if (chain->parser != NULL)
     gst_element_set_locked_state (chain->parser, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (chain->tail); i++)
+    if (chain->tail[i] != NULL)
+      gst_element_set_locked_state (chain->tail[i], TRUE);
   g_mutex_unlock (&chain->lock);
 }
 
@@ -312,19 +417,20 @@ void
 gst_jimmy_audio_chain_remove (GstJimmyAudioChain * chain,
     GDestroyNotify done, gpointer done_data)
 {
-  GstElement *source, *parser;
+  GstElement *children[5];
 
+  /* Downstream first. */
   g_mutex_lock (&chain->lock);
-  source = g_steal_pointer (&chain->source);
-  parser = g_steal_pointer (&chain->parser);
+  children[0] = g_steal_pointer (&chain->tail[2]);
+  children[1] = g_steal_pointer (&chain->tail[1]);
+  children[2] = g_steal_pointer (&chain->tail[0]);
+  children[3] = g_steal_pointer (&chain->parser);
+  children[4] = g_steal_pointer (&chain->source);
   g_mutex_unlock (&chain->lock);
 
   set_ghost_target (chain, NULL);
-  {
-    GstElement *children[] = { parser, source };
-
-    gst_jimmy_remove_children (chain->bin, children, 2, done, done_data);
-  }
+  gst_jimmy_remove_children (chain->bin, children, G_N_ELEMENTS (children),
+      done, done_data);
 }
 
 static gboolean
@@ -355,6 +461,8 @@ gst_jimmy_audio_chain_has_parser (GstJimmyAudioChain * chain,
 
   g_mutex_lock (&chain->lock);
   found = comes_from (object, chain->parser);
+  for (guint i = 0; i < G_N_ELEMENTS (chain->tail); i++)
+    found = found || comes_from (object, chain->tail[i]);
   g_mutex_unlock (&chain->lock);
   return found;
 }

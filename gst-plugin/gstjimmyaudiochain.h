@@ -39,6 +39,12 @@ gboolean gst_jimmy_audio_chain_build (GstJimmyAudioChain *chain,
                                       GstElement *source,
                                       gboolean decode,
                                       GError **error);
+gboolean gst_jimmy_audio_chain_build_live (GstJimmyAudioChain *chain,
+                                           const gchar *task_id,
+                                           GstCaps *caps,
+                                           GstPad *stitch_sink,
+                                           GstElement *source,
+                                           GError **error);
 gboolean gst_jimmy_audio_chain_replace_source (GstJimmyAudioChain *chain,
                                                const gchar *task_id,
                                                GstElement *source,

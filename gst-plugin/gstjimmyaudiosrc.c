@@ -18,6 +18,10 @@
  * `souphttpsrc ! decodebin` (or `souphttpsrc ! typefind` with
  * decode=false) behind its `src` ghost pad.
  *
+ * With is-live=true the element is a live source instead: READY→PAUSED
+ * returns NO_PREROLL, and from PLAYING it outputs silence until the
+ * task's decoded audio follows on the same timeline.
+ *
  * It also handles `jimmy://<task-id>` URIs, so playbin, uridecodebin,
  * gst-play-1.0 and gst-discoverer-1.0 play tasks.
  *
@@ -85,6 +89,7 @@ struct _GstJimmyAudioSrc
   gboolean subtitles;
   gchar *cache_dir;
   guint64 cache_max_size;
+  gboolean is_live;
   gchar *status;
   gchar *model_id;
   gchar *audio_url;
@@ -241,6 +246,7 @@ snapshot_settings (GstJimmyAudioSrc * self)
   settings->subtitles = self->subtitles;
   settings->cache_dir = g_strdup (nonempty_or_null (self->cache_dir));
   settings->cache_max_size = self->cache_max_size;
+  settings->is_live = self->is_live;
   GST_OBJECT_UNLOCK (self);
 
   return settings;
@@ -258,7 +264,9 @@ create_run (GstJimmyAudioSrc * self)
   GstJimmyRun *run;
 
   if (!gst_jimmy_settings_validate (element, settings->options,
-          settings->cache_dir == NULL))
+          settings->cache_dir == NULL)
+      || !gst_jimmy_settings_validate_live (element,
+          settings->options->task_id, settings->is_live, settings->decode))
     return FALSE;
 
   set_result (GST_ELEMENT_CAST (self), NULL);
@@ -270,7 +278,10 @@ create_run (GstJimmyAudioSrc * self)
   g_clear_pointer (&self->stats, gst_jimmy_stats_unref);
   self->stats = gst_jimmy_run_dup_stats (run);
   GST_OBJECT_UNLOCK (self);
-  gst_jimmy_run_start_preroll (run);
+  if (gst_jimmy_run_is_live (run))
+    gst_jimmy_run_start_live (run);
+  else
+    gst_jimmy_run_start_preroll (run);
   return TRUE;
 }
 
@@ -327,7 +338,8 @@ gst_jimmy_audio_src_change_state (GstElement * element,
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       run = dup_run (self);
       gst_jimmy_run_start (run);
-      ret = GST_STATE_CHANGE_ASYNC;
+      ret = gst_jimmy_run_is_live (run) ? GST_STATE_CHANGE_NO_PREROLL :
+          GST_STATE_CHANGE_ASYNC;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       drop_run (self);
@@ -595,6 +607,11 @@ gst_jimmy_audio_src_set_property (GObject * object, guint prop_id,
       self->cache_max_size = g_value_get_uint64 (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_IS_LIVE:
+      GST_OBJECT_LOCK (self);
+      self->is_live = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -657,6 +674,9 @@ gst_jimmy_audio_src_get_property (GObject * object, guint prop_id,
     case PROP_CACHE_MAX_SIZE:
       g_value_set_uint64 (value, self->cache_max_size);
       break;
+    case PROP_IS_LIVE:
+      g_value_set_boolean (value, self->is_live);
+      break;
     case PROP_STATUS:
       g_value_set_string (value, self->status);
       break;
@@ -695,6 +715,7 @@ gst_jimmy_audio_src_init (GstJimmyAudioSrc * self)
   self->http_log_level = GST_JIMMY_DEFAULT_HTTP_LOG_LEVEL;
   self->subtitles = GST_JIMMY_DEFAULT_SUBTITLES;
   self->stats = gst_jimmy_stats_new ();
+  self->is_live = GST_JIMMY_DEFAULT_IS_LIVE;
 
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "src"));

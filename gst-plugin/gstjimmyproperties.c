@@ -191,6 +191,23 @@ gst_jimmy_properties_install (GObjectClass * klass, GParamSpec ** properties)
       SETTING_FLAGS);
 
   /**
+   * GstJimmyAudioSrc:is-live:
+   *
+   * Be a live source, as `audiotestsrc is-live=true`, for consumers that
+   * cannot wait for the task (media servers, Icecast): READY→PAUSED
+   * returns NO_PREROLL; from PLAYING the element outputs silence at once,
+   * in raw audio caps negotiated with downstream (S16LE, 48000 Hz, 2
+   * channels when downstream does not care), then the task's decoded
+   * audio, converted to the same caps, on the same timeline (no gap, no
+   * overlap), then EOS. Statuses, errors, recovery and the cache work as
+   * without it. Needs decode=true (a SETTINGS error otherwise).
+   */
+  properties[PROP_IS_LIVE] = g_param_spec_boolean ("is-live", "Is live",
+      "Live source: output silence from PLAYING until the task's audio "
+      "comes, without preroll (needs decode=true)", GST_JIMMY_DEFAULT_IS_LIVE,
+      SETTING_FLAGS);
+
+  /**
    * GstJimmyAudioSrc:status:
    *
    * The task's last reported status: queued, processing, completed,

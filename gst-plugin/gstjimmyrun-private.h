@@ -56,6 +56,13 @@ struct _GstJimmyRun
   GstJimmySourceWatch *watch;   /* (owned) (nullable) on a network source */
   GstJimmyCacheTap *cache_tap;  /* (owned) (nullable) */
   GstJimmySubtitleChain *subtitles;     /* (owned) (nullable) */
+
+  /* Live mode only (gstjimmyrunlive.c). */
+  GstElement *stitch;           /* (owned) (nullable) in the bin */
+  gulong output_caps_id;        /* its output-caps handler */
+  GstCaps *output_caps;         /* (owned) (nullable) once negotiated */
+  gboolean live_task_ready;     /* the task's chains wait for the caps */
+  gboolean live_built;          /* the audio chain was built */
 };
 
 /* gstjimmyrunreport.c: preroll, progress and the one error of a run */
@@ -91,5 +98,20 @@ void gst_jimmy_run_fail_not_audio (GstJimmyRun *run,
 
 /* gstjimmyrun.c */
 void gst_jimmy_run_refresh_audio_url (GstJimmyRun *run);
+void gst_jimmy_run_build_chains (GstJimmyRun *run,
+                                 GstElement *element);
+
+/* gstjimmyrunlive.c: is-live=true */
+gboolean gst_jimmy_run_live_claim_build (GstJimmyRun *run);
+gboolean gst_jimmy_run_live_build_audio (GstJimmyRun *run,
+                                         GstJimmyAudioChain *chain,
+                                         const gchar *task_id,
+                                         GstElement *source,
+                                         GError **error);
+void gst_jimmy_run_live_end_without_audio (GstJimmyRun *run);
+gboolean gst_jimmy_run_live_drops_message (GstJimmyRun *run,
+                                           GstMessage *message);
+void gst_jimmy_run_live_remove (GstJimmyRun *run,
+                                GstElement *element);
 
 G_END_DECLS

@@ -129,6 +129,8 @@ run_clear (GstJimmyRun * run)
   g_clear_pointer (&run->audio, gst_jimmy_audio_chain_unref);
   g_clear_pointer (&run->cache_tap, gst_jimmy_cache_tap_free);
   g_clear_pointer (&run->subtitles, gst_jimmy_subtitle_chain_free);
+  gst_clear_object (&run->stitch);
+  gst_clear_caps (&run->output_caps);
   gst_clear_object (&run->element);
   g_mutex_clear (&run->lock);
 }
@@ -348,7 +350,11 @@ build_chains (GstJimmyRun * run, GstElement * element)
   GstJimmyCacheTap *cache_tap = NULL;
   GstJimmyAudioChain *chain;
   GstElement *source;
-  gboolean from_cache;
+  gboolean from_cache, built;
+
+  /* Live: once the output caps are known too (either comes second). */
+  if (run->settings->is_live && !gst_jimmy_run_live_claim_build (run))
+    return;
 
   g_mutex_lock (&run->lock);
   task = jimmy_task_copy (run->task);
@@ -382,14 +388,20 @@ build_chains (GstJimmyRun * run, GstElement * element)
   if (source == NULL)
     goto failed;
 
-  chain = gst_jimmy_audio_chain_new (GST_BIN_CAST (element), srcpad,
+  chain = gst_jimmy_audio_chain_new (GST_BIN_CAST (element),
+      run->settings->is_live ? NULL : srcpad,
       &audio_chain_callbacks, gst_jimmy_run_ref (run),
       (GDestroyNotify) gst_jimmy_run_unref);
   g_mutex_lock (&run->lock);
   run->audio = gst_jimmy_audio_chain_ref (chain);
   g_mutex_unlock (&run->lock);
-  if (!gst_jimmy_audio_chain_build (chain, task->id, source,
-          run->settings->decode, &error)) {
+  if (run->settings->is_live)
+    built = gst_jimmy_run_live_build_audio (run, chain, task->id, source,
+        &error);
+  else
+    built = gst_jimmy_audio_chain_build (chain, task->id, source,
+        run->settings->decode, &error);
+  if (!built) {
     gst_jimmy_audio_chain_unref (chain);
     goto failed;
   }
@@ -398,6 +410,13 @@ build_chains (GstJimmyRun * run, GstElement * element)
 
 failed:
   gst_jimmy_run_fail_build (run, element, error);
+}
+
+/* For gstjimmyrunlive.c, once the output caps came after the task. */
+void
+gst_jimmy_run_build_chains (GstJimmyRun * run, GstElement * element)
+{
+  build_chains (run, element);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -776,6 +795,7 @@ gst_jimmy_run_finish (GstJimmyRun * run)
   g_clear_pointer (&cache_entry, jimmy_cache_entry_free);
   if (element == NULL)
     return;
+  gst_jimmy_run_live_remove (run, element);
   gst_jimmy_run_preroll_done (run, element);
   gst_object_unref (element);
 }

@@ -31,6 +31,8 @@ typedef struct
   gboolean subtitles;
   gchar *cache_dir;
   guint64 cache_max_size;
+  gboolean is_live;             /* silence until the audio: see
+                                 * gstjimmyrunlive.c */
 } GstJimmyRunSettings;
 
 void gst_jimmy_run_settings_free (GstJimmyRunSettings *settings);
@@ -68,6 +70,8 @@ GstJimmyStats *gst_jimmy_run_dup_stats (GstJimmyRun *run);
 void gst_jimmy_run_unref (GstJimmyRun *run);
 
 void gst_jimmy_run_start_preroll (GstJimmyRun *run);
+void gst_jimmy_run_start_live (GstJimmyRun *run);
+gboolean gst_jimmy_run_is_live (GstJimmyRun *run);
 void gst_jimmy_run_start (GstJimmyRun *run);
 void gst_jimmy_run_stop (GstJimmyRun *run);
 void gst_jimmy_run_finish (GstJimmyRun *run);

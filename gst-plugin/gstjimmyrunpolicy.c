@@ -140,6 +140,9 @@ gst_jimmy_run_handle_message (GstJimmyRun * run, GstMessage * message)
   gboolean from_refused;
   RunState state;
 
+  if (gst_jimmy_run_live_drops_message (run, message))
+    return TRUE;
+
   error = GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR;
   if (!error && !gst_is_missing_plugin_message (message))
     return FALSE;

@@ -124,6 +124,7 @@ gst_jimmy_run_fail (GstJimmyRun * run, GstElement * element,
   gst_jimmy_post_error (element, domain, code, gst_jimmy_run_task_id (run),
       text, debug, failure);
   gst_jimmy_run_preroll_done (run, element);
+  gst_jimmy_run_live_end_without_audio (run);
 }
 
 /* The chains could not be built: a missing plug-in, a broken install. */
@@ -149,6 +150,7 @@ gst_jimmy_run_fail_wait (GstJimmyRun * run, GstElement * element,
   gst_jimmy_post_client_error (element, gst_jimmy_run_task_id (run), error,
       failure);
   gst_jimmy_run_preroll_done (run, element);
+  gst_jimmy_run_live_end_without_audio (run);
 }
 
 /* What was served is no audio. @media_type: (nullable): the web content

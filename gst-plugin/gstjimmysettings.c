@@ -84,3 +84,24 @@ gst_jimmy_settings_validate (GstElement * element, const JimmyPollOptions * o,
   }
   return TRUE;
 }
+
+/**
+ * gst_jimmy_settings_validate_live:
+ *
+ * READY→PAUSED: live mode stitches silence and decoded audio, so it needs
+ * decode=true. Posts RESOURCE/SETTINGS and returns FALSE otherwise.
+ */
+gboolean
+gst_jimmy_settings_validate_live (GstElement * element, const gchar * task_id,
+    gboolean is_live, gboolean decode)
+{
+  g_autofree gchar *text = NULL;
+
+  if (!is_live || decode)
+    return TRUE;
+  text = g_strdup_printf ("Task \"%s\": is-live=true needs decode=true: a "
+      "live source plays silence until the task's audio comes, which it can "
+      "only do with raw audio; set decode=true, or is-live=false to get the "
+      "encoded stream as served.", task_id);
+  return refuse_settings (element, task_id, text);
+}

@@ -16,5 +16,9 @@ gboolean gst_jimmy_settings_validate (GstElement *element,
                                       gboolean need_api_key);
 gboolean gst_jimmy_settings_check_api_key (const JimmyPollOptions *options,
                                            gchar **out_text);
+gboolean gst_jimmy_settings_validate_live (GstElement *element,
+                                           const gchar *task_id,
+                                           gboolean is_live,
+                                           gboolean decode);
 
 G_END_DECLS

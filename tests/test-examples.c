@@ -26,6 +26,13 @@
 #define TASK_ID "audio_16b635ba-5889-4fa5-bbcc-bf67a38c353a"
 #define FAILED_TASK_ID "audio_failed"
 #define WAITING_TASK_ID "audio_waiting"
+/* Completes 30 s after its first poll: queued once, then 600 polls of
+ * processing 50 ms apart (POLL_INTERVAL). */
+#define SLOW_TASK_ID "audio_thirty-seconds"
+#define SLOW_TASK_SCRIPT "queued,processing:600,completed"
+#define SLOW_TASK_S 30
+/* Fails 2 s after its first poll, long after DESCRIBE was answered. */
+#define LATE_FAILED_TASK_ID "audio_failing-late"
 #define POLL_INTERVAL "50"
 
 /* Bounds on every wait, so that a hang fails instead of stalling CI. */
@@ -43,6 +50,8 @@ typedef struct {
   gchar *tmp_dir;               /* (owned) */
   gchar *wav;                   /* (owned) a path in tmp_dir */
   gdouble media_duration;       /* of the bundled speech, decoded */
+  gdouble media_quiet;          /* its seconds before the first loud
+                                 * sample */
 } Fixture;
 
 /* A program the test started; killed with its parent if the test dies. */
@@ -297,20 +306,51 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Child, child_free)
 /* ---------------------------------------------------------------------- */
 /* Audio */
 
+/* A sample louder than this is speech: digital silence through Opus
+ * stays far below it. */
+#define LOUD_SAMPLE 1000
+
+/* What reached a sink: written on its streaming thread, read once the
+ * pipeline stopped. */
+typedef struct {
+  guint64 bytes;
+  guint64 quiet_bytes;          /* before the first loud sample */
+  gboolean loud;                /* a loud sample came */
+  gint64 first_buffer_us;       /* monotonic; 0 until then */
+  gint64 first_loud_us;
+} Measure;
+
 static void
 on_handoff (GstElement * sink, GstBuffer * buffer, GstPad * pad,
     gpointer user_data)
 {
-  guint64 *bytes = user_data;
+  Measure *m = user_data;
+  GstMapInfo map;
 
-  *bytes += gst_buffer_get_size (buffer);
+  if (m->first_buffer_us == 0)
+    m->first_buffer_us = g_get_monotonic_time ();
+  gst_buffer_map (buffer, &map, GST_MAP_READ);
+  for (gsize i = 0; !m->loud && i + 1 < map.size; i += 2) {
+    gint16 sample = GINT16_FROM_LE (*(gint16 *) (map.data + i));
+
+    if (ABS (sample) > LOUD_SAMPLE) {
+      m->loud = TRUE;
+      m->first_loud_us = g_get_monotonic_time ();
+    } else {
+      m->quiet_bytes += 2;
+    }
+  }
+  m->bytes += map.size;
+  gst_buffer_unmap (buffer, &map);
 }
 
 /* Runs @description, which ends in mono S16 audio into "fakesink
  * name=sink", to EOS. Returns: the seconds of audio that reached the sink,
- * or -1 with @error set to the pipeline's error. */
+ * or -1 with @error set to the pipeline's error; @quiet_s (nullable):
+ * the seconds before the first loud sample. */
 static gdouble
-measure_audio (const gchar * description, GError ** error)
+measure_audio_full (const gchar * description, gdouble * quiet_s,
+    Measure * out, GError ** error)
 {
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (GstElement) pipeline = gst_parse_launch (description,
@@ -320,18 +360,18 @@ measure_audio (const gchar * description, GError ** error)
   g_autoptr (GstBus) bus = NULL;
   g_autoptr (GstMessage) message = NULL;
   g_autoptr (GstCaps) caps = NULL;
-  guint64 bytes = 0;
+  Measure m = { 0 };
   gint rate = 0;
 
   g_assert_no_error (parse_error);
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
-  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), &bytes);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), &m);
 
   bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  message = gst_bus_timed_pop_filtered (bus, RUN_TIMEOUT_S * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  message = gst_bus_timed_pop_filtered (bus, (RUN_TIMEOUT_S + SLOW_TASK_S) *
+      GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   g_assert_nonnull (message);
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR) {
     gst_message_parse_error (message, error, NULL);
@@ -343,7 +383,17 @@ measure_audio (const gchar * description, GError ** error)
             "rate", &rate));
   }
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  return rate > 0 ? bytes / 2.0 / rate : -1;
+  if (quiet_s != NULL)
+    *quiet_s = rate > 0 ? m.quiet_bytes / 2.0 / rate : -1;
+  if (out != NULL)
+    *out = m;
+  return rate > 0 ? m.bytes / 2.0 / rate : -1;
+}
+
+static gdouble
+measure_audio (const gchar * description, GError ** error)
+{
+  return measure_audio_full (description, NULL, NULL, error);
 }
 
 #define MONO_S16 "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! " \
@@ -412,6 +462,11 @@ fixture_set_up (Fixture * f, gconstpointer data)
   g_assert_no_error (error);
   jimmy_mock_server_add_task (f->api, WAITING_TASK_ID, "queued", &error);
   g_assert_no_error (error);
+  jimmy_mock_server_add_task (f->api, SLOW_TASK_ID, SLOW_TASK_SCRIPT, &error);
+  g_assert_no_error (error);
+  jimmy_mock_server_add_task (f->api, LATE_FAILED_TASK_ID,
+      "queued,processing:40,failed", &error);
+  g_assert_no_error (error);
   jimmy_mock_server_start (f->api, "127.0.0.1", 0, &error);
   g_assert_no_error (error);
 
@@ -422,8 +477,10 @@ fixture_set_up (Fixture * f, gconstpointer data)
   /* What every example must deliver: the served file, decoded here. */
   description = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! "
       MONO_S16, media);
-  f->media_duration = measure_audio (description, &error);
+  f->media_duration = measure_audio_full (description, &f->media_quiet, NULL,
+      &error);
   g_assert_no_error (error);
+  g_assert_cmpfloat (f->media_quiet, <, 1.0);
   g_assert_cmpfloat (f->media_duration, >, 10.0);
 }
 
@@ -982,36 +1039,117 @@ test_rtsp_round_trip (Fixture * f, gconstpointer data)
     "task " TASK_ID ": processing\n",
     "task " TASK_ID ": completed\n", NULL
   };
-  gdouble duration;
+  gdouble duration, quiet;
 
-  duration = measure_audio (client, &error);
+  duration = measure_audio_full (client, &quiet, NULL, &error);
   g_assert_no_error (error);
-  g_test_message ("received %.3f s of Opus audio, media: %.3f s", duration,
-      f->media_duration);
-  g_assert_cmpfloat_with_epsilon (duration, f->media_duration,
-      RTSP_TOLERANCE_S);
+  g_test_message ("received %.3f s of Opus audio, %.3f s of it before the "
+      "speech; media: %.3f s, %.3f s", duration, quiet, f->media_duration,
+      f->media_quiet);
+  /* The live source's silence, then the speech, all of it. */
+  g_assert_cmpfloat_with_epsilon (duration - quiet,
+      f->media_duration - f->media_quiet, RTSP_TOLERANCE_S);
 
   child_stop (server);
   assert_in_order (child_output (server), statuses);
 }
 
+/* The server answers at once, sends silence while the task is processed
+ * (30 s: gst-rtsp-server would give up on a non-live source after 20 s),
+ * then the speech, then the end. */
 static void
-test_rtsp_failed_task (Fixture * f, gconstpointer data)
+test_rtsp_task_completing_late (Fixture * f, gconstpointer data)
+{
+  g_autoptr (Child) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree gchar *base = start_rtsp_server (f, &server);
+  g_autofree gchar *client = rtsp_client_description (base, SLOW_TASK_ID);
+  const gchar *statuses[] = {
+    "task " SLOW_TASK_ID ": a client asked for it\n",
+    "task " SLOW_TASK_ID ": queued\n",
+    "task " SLOW_TASK_ID ": processing\n",
+    "task " SLOW_TASK_ID ": completed\n", NULL
+  };
+  gint64 first_poll_us = 0, media_us = 0, start_us;
+  gdouble duration, quiet;
+  Measure m;
+
+  start_us = g_get_monotonic_time ();
+  duration = measure_audio_full (client, &quiet, &m, &error);
+  g_assert_no_error (error);
+  g_test_message ("first audio %.3f s after PLAYING, speech %.3f s after; "
+      "received %.3f s, %.3f s of it before the speech",
+      (m.first_buffer_us - start_us) / 1e6,
+      (m.first_loud_us - start_us) / 1e6, duration, quiet);
+
+  /* DESCRIBE and PLAY answered well before gst-rtsp-server's 20 s. */
+  g_assert_cmpint (m.first_buffer_us, >, 0);
+  g_assert_cmpint (m.first_buffer_us - start_us, <, 10 * G_USEC_PER_SEC);
+
+  /* The task took its 30 s; the speech came after its audio was
+   * fetched, which was after it completed. */
+  requests = jimmy_mock_server_dup_requests (f->api);
+  for (guint i = 0; i < requests->len; i++) {
+    JimmyMockRequest *r = requests->pdata[i];
+
+    if (first_poll_us == 0 && strstr (r->path, SLOW_TASK_ID) != NULL
+        && g_str_has_prefix (r->path, "/api/"))
+      first_poll_us = r->time_us;
+    if (media_us == 0 && g_str_has_prefix (r->path, "/media/"))
+      media_us = r->time_us;
+  }
+  g_assert_cmpint (first_poll_us, >, 0);
+  g_assert_cmpint (media_us - first_poll_us, >=,
+      (SLOW_TASK_S - 1) * G_USEC_PER_SEC);
+  g_assert_true (m.loud);
+  g_assert_cmpint (m.first_loud_us, >, media_us);
+  /* Silence all that time, then all the speech, then EOS. */
+  g_assert_cmpfloat (quiet, >, SLOW_TASK_S - 10);
+  g_assert_cmpfloat_with_epsilon (duration - quiet,
+      f->media_duration - f->media_quiet, RTSP_TOLERANCE_S);
+
+  child_stop (server);
+  assert_in_order (child_output (server), statuses);
+}
+
+/* A task that fails: if it fails while the server is still answering
+ * DESCRIBE (a failure at the first polls may), the client gets an error
+ * (503); once it plays, the silence ends with EOS. Either way no speech,
+ * and the server's operator sees why, in the element's words. */
+static void
+pull_failed_task (Fixture * f, const gchar * task_id, gboolean playing)
 {
   g_autoptr (Child) server = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *base = start_rtsp_server (f, &server);
-  g_autofree gchar *client = rtsp_client_description (base, FAILED_TASK_ID);
+  g_autofree gchar *client = rtsp_client_description (base, task_id);
+  g_autofree gchar *prefix = g_strdup_printf ("task %s: error: ", task_id);
+  g_autofree gchar *why = g_strdup_printf ("Task \"%s\" failed: ", task_id);
   const gchar *line;
+  Measure m;
 
-  g_assert_cmpfloat (measure_audio (client, &error), <, 0);
-  g_assert_nonnull (error);
-  g_test_message ("client error: %s", error->message);
+  measure_audio_full (client, NULL, &m, &error);
+  g_test_message ("client: %s", error != NULL ? error->message : "EOS");
+  if (playing)
+    g_assert_no_error (error);
+  g_assert_false (m.loud);
 
-  /* The server's operator sees why, in the element's words. */
-  line = child_wait_for_line (server, "task " FAILED_TASK_ID ": error: ");
-  g_assert_nonnull (strstr (line, "Task \"" FAILED_TASK_ID "\" failed: "));
+  line = child_wait_for_line (server, prefix);
+  g_assert_nonnull (strstr (line, why));
   child_stop (server);
+}
+
+static void
+test_rtsp_failed_task (Fixture * f, gconstpointer data)
+{
+  pull_failed_task (f, FAILED_TASK_ID, FALSE);
+}
+
+static void
+test_rtsp_task_failing_late (Fixture * f, gconstpointer data)
+{
+  pull_failed_task (f, LATE_FAILED_TASK_ID, TRUE);
 }
 
 static void
@@ -1072,7 +1210,10 @@ main (int argc, char **argv)
   ADD ("demo/absolute-build-dir", test_demo_absolute_build_dir);
   ADD ("mock-server/grammar", test_mock_server_grammar);
   ADD_RTSP ("rtsp-server/round-trip", test_rtsp_round_trip);
+  ADD_RTSP ("rtsp-server/task-completing-late",
+      test_rtsp_task_completing_late);
   ADD_RTSP ("rtsp-server/failed-task", test_rtsp_failed_task);
+  ADD_RTSP ("rtsp-server/task-failing-late", test_rtsp_task_failing_late);
   ADD_RTSP ("rtsp-server/not-a-task-path", test_rtsp_not_a_task_path);
 #undef ADD_RTSP
 #undef ADD
