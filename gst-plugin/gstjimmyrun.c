@@ -464,18 +464,25 @@ resume_audio (GstJimmyRun * run, GstElement * element)
     gst_jimmy_stats_watch_download (run->stats, source);
   }
 
+  /* Before the new source starts: a refusal it posts at once must find
+   * its watch, or the policy takes it for a plain read error. */
+  g_mutex_lock (&run->lock);
+  run->watch = watch;
+  g_mutex_unlock (&run->lock);
+
   /* Takes the refused source out first, whatever happens next. */
   ok = gst_jimmy_audio_chain_replace_source (chain, task->id, source,
       source != NULL ? &error : NULL);
   g_clear_pointer (&cache_tap, gst_jimmy_cache_tap_free);
   if (!ok) {
-    g_clear_pointer (&watch, gst_jimmy_source_watch_unref);
+    g_mutex_lock (&run->lock);
+    g_clear_pointer (&run->watch, gst_jimmy_source_watch_unref);
+    g_mutex_unlock (&run->lock);
     gst_jimmy_run_fail_build (run, element, error);
     return;
   }
 
   g_mutex_lock (&run->lock);
-  run->watch = watch;
   /* Out of the bin: it posts nothing more here. */
   gst_clear_object (&run->refused_source);
   if (run->state == RUN_RECOVERING)
