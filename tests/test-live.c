@@ -13,6 +13,7 @@
 #include <gst/audio/audio.h>
 
 #include "gstjimmylivestitch.h"
+#include "test-timing.h"
 
 /* No wait should take this long; a hang fails instead of stalling CI. */
 #define WAIT_TIMEOUT (30 * G_TIME_SPAN_SECOND)
@@ -24,10 +25,6 @@
  * buffer plus basesink's 20 ms processing-deadline. The rest is margin
  * for a loaded machine. */
 #define FIRST_RENDER_BOUND_US (100 * 1000)
-/* Under valgrind (.ci/sanitizers.sh) all code runs tens of times slower,
- * under ASan (the same script) several times. */
-#define VALGRIND_SLOWDOWN 20
-#define ASAN_SLOWDOWN 10
 
 typedef struct {
   GstClockTime pts;
@@ -425,27 +422,6 @@ assert_contiguous (Fixture * f, gint rate)
   }
 }
 
-static gboolean
-under_valgrind (void)
-{
-  const char *preload = g_getenv ("LD_PRELOAD");
-
-  return preload != NULL && strstr (preload, "vgpreload") != NULL;
-}
-
-/* How much slower than a plain build this process runs. */
-static gint64
-timing_slowdown (void)
-{
-  if (under_valgrind ())
-    return VALGRIND_SLOWDOWN;
-#ifdef __SANITIZE_ADDRESS__
-  return ASAN_SLOWDOWN;
-#else
-  return 1;
-#endif
-}
-
 /* What the stitch tells the pipeline; @rate 0 before negotiation. */
 static void
 assert_latency (Fixture * f, gint rate)
@@ -467,7 +443,7 @@ test_first_buffer_at_once (Fixture * f, gconstpointer data)
 {
   g_autoptr (GstCaps) caps = NULL;
   gint64 playing_us, pushed_us, rendered_us;
-  gint64 slowdown = timing_slowdown ();
+  gint64 slowdown = test_timing_slowdown ();
   const Stamp *first;
   GstPad *srcpad;
 
