@@ -315,3 +315,22 @@ element_fixture_read_media (void)
   g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
 }
+
+/* Fills @bin, a test-only source, with filesrc ! queue of the test MP3
+ * behind a "src" ghost pad made from @templ: push mode, as souphttpsrc. */
+void
+element_fixture_fill_media_source (GstElement * bin,
+    GstStaticPadTemplate * templ)
+{
+  GstElement *filesrc = gst_element_factory_make ("filesrc", NULL);
+  GstElement *queue = gst_element_factory_make ("queue", NULL);
+  g_autoptr (GstPad) target = NULL;
+  g_autoptr (GstPadTemplate) pad_template = gst_static_pad_template_get (templ);
+
+  g_object_set (filesrc, "location", g_getenv ("JIMMY_MOCK_MEDIA"), NULL);
+  gst_bin_add_many (GST_BIN (bin), filesrc, queue, NULL);
+  g_assert_true (gst_element_link (filesrc, queue));
+  target = gst_element_get_static_pad (queue, "src");
+  gst_element_add_pad (bin,
+      gst_ghost_pad_new_from_template ("src", target, pad_template));
+}

@@ -53,3 +53,6 @@ void element_fixture_run_to_eos (ElementFixture *f);
 void element_fixture_run_to_error (ElementFixture *f, GQuark domain,
                                    gint code, const char *fragment);
 const char *element_fixture_status_at (ElementFixture *f, guint i);
+
+void element_fixture_fill_media_source (GstElement *bin,
+                                        GstStaticPadTemplate *templ);

@@ -259,22 +259,12 @@ test_holding_src_change_state (GstElement * element, GstStateChange transition)
       (element, transition);
 }
 
-/* filesrc ! queue of the test MP3: push mode, as souphttpsrc. */
+/* The test MP3, in push mode as souphttpsrc. */
 static void
 test_holding_src_init (TestHoldingSrc * self)
 {
-  GstElement *filesrc = gst_element_factory_make ("filesrc", NULL);
-  GstElement *queue = gst_element_factory_make ("queue", NULL);
-  g_autoptr (GstPad) target = NULL;
-  g_autoptr (GstPadTemplate) templ =
-      gst_static_pad_template_get (&holding_src_template);
-
-  g_object_set (filesrc, "location", g_getenv ("JIMMY_MOCK_MEDIA"), NULL);
-  gst_bin_add_many (GST_BIN (self), filesrc, queue, NULL);
-  g_assert_true (gst_element_link (filesrc, queue));
-  target = gst_element_get_static_pad (queue, "src");
-  gst_element_add_pad (GST_ELEMENT (self),
-      gst_ghost_pad_new_from_template ("src", target, templ));
+  element_fixture_fill_media_source (GST_ELEMENT (self),
+      &holding_src_template);
 }
 
 static void

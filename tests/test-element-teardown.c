@@ -79,19 +79,8 @@ test_blocking_src_finalize (GObject * object)
 static void
 test_blocking_src_init (TestBlockingSrc * self)
 {
-  GstElement *filesrc = gst_element_factory_make ("filesrc", NULL);
-  /* Push mode only, as souphttpsrc. */
-  GstElement *queue = gst_element_factory_make ("queue", NULL);
-  g_autoptr (GstPad) target = NULL;
-  g_autoptr (GstPadTemplate) templ =
-      gst_static_pad_template_get (&blocking_src_template);
-
-  g_object_set (filesrc, "location", g_getenv ("JIMMY_MOCK_MEDIA"), NULL);
-  gst_bin_add_many (GST_BIN (self), filesrc, queue, NULL);
-  g_assert_true (gst_element_link (filesrc, queue));
-  target = gst_element_get_static_pad (queue, "src");
-  gst_element_add_pad (GST_ELEMENT (self),
-      gst_ghost_pad_new_from_template ("src", target, templ));
+  element_fixture_fill_media_source (GST_ELEMENT (self),
+      &blocking_src_template);
 }
 
 static void
