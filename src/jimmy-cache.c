@@ -580,7 +580,8 @@ gboolean
 jimmy_cache_writer_append (JimmyCacheWriter * writer, const guint8 * data,
     gsize length, GError ** error)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&writer->lock);
+  G_GNUC_UNUSED g_autoptr (GMutexLocker) locker =
+      g_mutex_locker_new (&writer->lock);
 
   if (!check_open (writer, error)
       || !check_fits (writer, writer->length + writer->subtitles_length +
@@ -609,7 +610,8 @@ gboolean
 jimmy_cache_writer_set_subtitles (JimmyCacheWriter * writer,
     const guint8 * data, gsize length, GError ** error)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&writer->lock);
+  G_GNUC_UNUSED g_autoptr (GMutexLocker) locker =
+      g_mutex_locker_new (&writer->lock);
 
   if (!check_open (writer, error)
       || !check_fits (writer, writer->length + length, error))
@@ -627,7 +629,8 @@ jimmy_cache_writer_set_subtitles (JimmyCacheWriter * writer,
 guint64
 jimmy_cache_writer_get_length (JimmyCacheWriter * writer)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&writer->lock);
+  G_GNUC_UNUSED g_autoptr (GMutexLocker) locker =
+      g_mutex_locker_new (&writer->lock);
 
   return writer->length;
 }
@@ -716,7 +719,8 @@ move_into_place (JimmyCacheWriter * writer, GError ** error)
 gboolean
 jimmy_cache_writer_commit (JimmyCacheWriter * writer, GError ** error)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&writer->lock);
+  G_GNUC_UNUSED g_autoptr (GMutexLocker) locker =
+      g_mutex_locker_new (&writer->lock);
   g_autofree char *record = NULL;
   int fd = writer->fd;
   int saved_errno;
