@@ -194,8 +194,8 @@ main (int argc, char **argv)
   floor_run (&floor, window_s * G_USEC_PER_SEC);
   window_us = g_get_monotonic_time () - t;
 
-  g_print ("[result]\nrequests_per_s=%.1f\n", (floor.done - done_before) *
-      1e6 / window_us);
+  g_print ("[result]\nwindow_s=%.3f\nrequests_per_s=%.1f\n", window_us / 1e6,
+      (floor.done - done_before) * 1e6 / window_us);
   g_print ("cpu_per_request_us=%.1f\n", floor.done > done_before ?
       (gdouble) (bench_cpu_time_us () - cpu_start) / (floor.done -
           done_before) : 0);

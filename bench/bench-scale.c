@@ -6,17 +6,23 @@
  * a network namespace of its own with nginx (or bench-delay-server, for
  * B8's delays) as the task API, so that the server costs little, its CPU
  * is measured apart, and the kernel's TCP counters count only this run.
- * B3 runs bench-floor in the same way right after each row, at the
+ * B3 runs bench-floor in the same way right after each run, at the
  * element's achieved request rate: the bare libsoup CPU per request that
- * the element's CPU per poll is divided by.
+ * the element's CPU per poll is divided by. The "instructions" table
+ * counts both under valgrind's callgrind instead of timing them: the
+ * same figure whatever else the machine does.
  *
- * Usage: bench-scale --table b3|saturation|b5|b8 [--runs R] [--quick]
+ * Usage: bench-scale --table b3|instructions|saturation|b5|b8 [--runs R]
+ *        [--quick]
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "bench-common.h"
 
 #include <locale.h>
+
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +92,17 @@ print_lateness_cells (BenchAgg * agg)
 /* ---------------------------------------------------------------------- */
 /* B3 */
 
+/* The poller's limit of requests in flight per origin, which is also its
+ * sessions' limit of connections per host. */
+static guint
+per_origin_limit (void)
+{
+  const char *limit = g_getenv ("JIMMY_MAX_REQUESTS_PER_ORIGIN");
+
+  /* JIMMY_LIMIT_DEFAULT_PER_ORIGIN in src/jimmy-limiter.h */
+  return limit != NULL && atoi (limit) > 0 ? (guint) atoi (limit) : 256;
+}
+
 /* The thread names of B3's first run, for the census under the table. */
 static char *b3_names_before, *b3_names_waiting;
 
@@ -104,7 +121,9 @@ b3_row (const Options * options, guint n, guint interval_ms, guint window_s,
     g_autofree char *rate = NULL;
     g_autofree char *window = g_strdup_printf ("--window=%u",
         options->quick ? 3 : 10);
-    gdouble per_poll;
+    g_autofree char *connections = g_strdup_printf ("--in-flight=%u",
+        per_origin_limit ());
+    gdouble per_poll, paced_us;
 
     if (wait == NULL)
       return FALSE;
@@ -115,26 +134,28 @@ b3_row (const Options * options, guint n, guint interval_ms, guint window_s,
       b3_names_waiting = g_key_file_get_string (wait, "result",
           "names_waiting", NULL);
     }
-    if (spread)
-      continue;                 /* the floor once per N is enough */
-    /* The bare request: back to back (the floor), and paced at the rate
-     * the element achieved. */
+    /* The bare request at the element's rate, with the element's limit
+     * of connections to the origin: the yardstick. */
     rate = g_strdup_printf ("--rate=%.1f", g_key_file_get_double (wait,
             "result", "answers_per_s", NULL));
-    floor = serve_and_run (NULL, "bench-floor",
-        (const char *[]) { "--rate=0", window, "--ids=1000", NULL });
     paced = serve_and_run (NULL, "bench-floor",
-        (const char *[]) { rate, window, "--ids=1000", NULL });
-    if (floor == NULL || paced == NULL)
+        (const char *[]) { rate, window, "--ids=1000", connections, NULL });
+    if (paced == NULL)
       return FALSE;
-    bench_agg_add (agg, "paced_us", g_key_file_get_double (paced, "result",
-            "cpu_per_request_us", NULL));
     per_poll = g_key_file_get_double (wait, "result", "cpu_per_poll_us",
         NULL);
+    paced_us = g_key_file_get_double (paced, "result", "cpu_per_request_us",
+        NULL);
+    bench_agg_add (agg, "paced_us", paced_us);
+    bench_agg_add (agg, "ratio", per_poll / paced_us);
+    if (spread)
+      continue;                 /* back to back once per N is enough */
+    floor = serve_and_run (NULL, "bench-floor",
+        (const char *[]) { "--rate=0", window, "--ids=1000", NULL });
+    if (floor == NULL)
+      return FALSE;
     bench_agg_add (agg, "floor_us", g_key_file_get_double (floor, "result",
             "cpu_per_request_us", NULL));
-    bench_agg_add (agg, "ratio", per_poll / g_key_file_get_double (floor,
-            "result", "cpu_per_request_us", NULL));
   }
 
   {
@@ -156,8 +177,8 @@ b3_row (const Options * options, guint n, guint interval_ms, guint window_s,
         "together", n * 1000.0 / interval_ms, polls_per_s_cell);
     print_lateness_cells (agg);
     g_print (" %s / %s = %s | %s | %s | %s | %s | %s + %s | %s | %s | %s |\n",
-        cpu_per_poll_us_cell, floor_us_cell, ratio_cell,
-        poller_cpu_per_poll_us_cell, paced_us_cell,
+        cpu_per_poll_us_cell, paced_us_cell, ratio_cell,
+        poller_cpu_per_poll_us_cell, spread ? "–" : floor_us_cell,
         server_cpu_share_cell, threads_added_cell, object_kib_cell,
         waiting_kib_cell, known_ms_cell, null_ms_cell, tcp_opened_cell);
   }
@@ -176,9 +197,10 @@ table_b3 (const Options * options)
       window_s);
   g_print ("| N | start | polls/s expected | polls/s | lateness p50 (ms) "
       "| p99 (ms) "
-      "| max (ms) | CPU per poll, µs: element / bare libsoup = ratio "
+      "| max (ms) | CPU per poll, µs: element / bare libsoup at the same "
+      "rate = ratio "
       "| of which the poller thread, µs "
-      "| bare libsoup paced at the element's rate, µs "
+      "| bare libsoup back to back, µs "
       "| server CPU (cores) | threads added "
       "| KiB per element: object + waiting | all know their status (ms) "
       "| all NULL (ms) | TCP connections opened |\n"
@@ -191,10 +213,13 @@ table_b3 (const Options * options)
   g_print ("\n\"Together\": all N set to PAUSED at once, so every "
       "interval starts with a burst of N polls; \"spread\": started evenly "
       "over one interval, as tasks created at random times (all known: "
-      "from the last start). The libsoup floor runs after the \"together\" "
-      "rows. CPU per poll: the process's (getrusage) over the window, per "
-      "poll answered; the poller thread's share from "
-      "/proc/self/task/TID/schedstat.\n");
+      "from the last start). After each run, bench-floor: a bare "
+      "SoupSession GETs the same response at the rate the element achieved "
+      "with as many connections as the poller may open to one origin (%u), "
+      "and, after the \"together\" runs, back to back with 8. CPU per "
+      "poll: the process's (getrusage) over the window, per poll "
+      "answered; the poller thread's share from "
+      "/proc/self/task/TID/schedstat.\n", per_origin_limit ());
   g_print ("\nThreads before the first element started: %s. While they "
       "wait: %s.\n", b3_names_before, b3_names_waiting);
   g_clear_pointer (&b3_names_before, g_free);
@@ -202,6 +227,163 @@ table_b3 (const Options * options)
   g_print ("\nTargets: lateness p99 <= 20 ms; CPU per poll <= 1.15 x the "
       "bare request; threads added <= 3; <= 10 KiB per waiting element; "
       "all NULL <= 200 ms.\n");
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* B3: instructions per poll, under callgrind */
+
+/* The instructions callgrind counted in a run of @program (under
+ * serve.sh), and the requests it answered in its window. */
+static gboolean
+count_instructions (const char *program, const char *const *args,
+    const char *answered_key, guint64 * instructions, gdouble * answered)
+{
+  g_autofree char *out_file = NULL;
+  g_autofree char *out_arg = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = bench_sibling (program);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GKeyFile) result = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *summary;
+  int fd;
+  guint i;
+
+  fd = g_file_open_tmp ("bench-callgrind-XXXXXX", &out_file, &error);
+  if (fd < 0) {
+    g_printerr ("bench-scale: %s\n", error->message);
+    return FALSE;
+  }
+  close (fd);
+  out_arg = g_strdup_printf ("--callgrind-out-file=%s", out_file);
+  g_ptr_array_add (argv, (char *) bench_serve_script ());
+  g_ptr_array_add (argv, "--");
+  g_ptr_array_add (argv, "valgrind");
+  g_ptr_array_add (argv, "-q");
+  g_ptr_array_add (argv, "--tool=callgrind");
+  g_ptr_array_add (argv, out_arg);
+  g_ptr_array_add (argv, path);
+  for (i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  result = bench_run_child ((const char *const *) argv->pdata);
+  if (result != NULL && g_file_get_contents (out_file, &contents, NULL,
+          &error) && (summary = strstr (contents, "\nsummary: ")) != NULL) {
+    *instructions = g_ascii_strtoull (summary + strlen ("\nsummary: "), NULL,
+        10);
+    *answered = g_key_file_get_double (result, "result", answered_key, NULL) *
+        g_key_file_get_double (result, "result", "window_s", NULL);
+  } else {
+    g_printerr ("bench-scale: no instruction count from %s%s%s\n", program,
+        error ? ": " : "", error ? error->message : "");
+    result = NULL;
+  }
+  g_unlink (out_file);
+  return result != NULL;
+}
+
+/* Two runs that differ only in their window: the extra instructions per
+ * extra poll, whatever starting and stopping cost. */
+static gboolean
+instructions_per_poll (const char *program, const char *const *args,
+    const char *answered_key, guint short_s, guint long_s, gdouble * per_poll)
+{
+  g_autoptr (GPtrArray) with_window = g_ptr_array_new_with_free_func (g_free);
+  guint64 instructions[2];
+  gdouble answered[2];
+  guint i, w;
+
+  for (w = 0; w < 2; w++) {
+    g_ptr_array_set_size (with_window, 0);
+    for (i = 0; args[i] != NULL; i++)
+      g_ptr_array_add (with_window, g_strdup (args[i]));
+    g_ptr_array_add (with_window, g_strdup_printf ("--window=%u",
+            w == 0 ? short_s : long_s));
+    g_ptr_array_add (with_window, NULL);
+    if (!count_instructions (program, (const char *const *)
+            with_window->pdata, answered_key, &instructions[w], &answered[w]))
+      return FALSE;
+  }
+  if (answered[1] <= answered[0]) {
+    g_printerr ("bench-scale: %s answered no more in %u s than in %u s\n",
+        program, long_s, short_s);
+    return FALSE;
+  }
+  *per_poll = (instructions[1] - (gdouble) instructions[0]) /
+      (answered[1] - answered[0]);
+  return TRUE;
+}
+
+static int
+table_instructions (const Options * options)
+{
+  /* 20 requests per second: what valgrind keeps up with. */
+  static const struct {
+    guint n, interval_ms;
+  } rows[] = { {20, 1000}, {200, 10000} };
+  guint short_s = options->quick ? 2 : 3, long_s = options->quick ? 5 : 9;
+  g_autofree char *connections = g_strdup_printf ("--in-flight=%u",
+      per_origin_limit ());
+  g_autoptr (BenchAgg) floor_agg = bench_agg_new ();
+  g_autoptr (GPtrArray) aggs = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      bench_agg_free);
+  guint run, r;
+
+  for (r = 0; r < G_N_ELEMENTS (rows); r++)
+    g_ptr_array_add (aggs, bench_agg_new ());
+
+  for (run = 0; run < options->runs; run++) {
+    const char *floor_args[] = { "--rate=20", "--settle=1", "--ids=1000",
+      connections, NULL
+    };
+    gdouble floor_per_request;
+
+    if (!instructions_per_poll ("bench-floor", floor_args, "requests_per_s",
+            short_s, long_s, &floor_per_request))
+      return 1;
+    bench_agg_add (floor_agg, "instructions", floor_per_request / 1000.0);
+    for (r = 0; r < G_N_ELEMENTS (rows); r++) {
+      g_autofree char *n = g_strdup_printf ("--n=%u", rows[r].n);
+      g_autofree char *interval = g_strdup_printf ("--interval=%u",
+          rows[r].interval_ms);
+      const char *wait_args[] = { n, interval, "--spread", "--settle=1",
+        NULL
+      };
+      gdouble per_poll;
+
+      if (!instructions_per_poll ("bench-wait", wait_args, "answers_per_s",
+              short_s, long_s, &per_poll))
+        return 1;
+      bench_agg_add (g_ptr_array_index (aggs, r), "instructions",
+          per_poll / 1000.0);
+      bench_agg_add (g_ptr_array_index (aggs, r), "ratio",
+          per_poll / floor_per_request);
+    }
+  }
+
+  g_print ("#### B3: instructions per poll, under callgrind\n\n"
+      "%u run(s) per row; median (min–max). Each figure is the difference "
+      "of two runs whose windows are %u s and %u s long, divided by the "
+      "difference in polls answered: what one more poll costs, without "
+      "starting and stopping. 20 polls/s, which valgrind keeps up with; "
+      "the bare request: bench-floor paced at 20/s with up to %u "
+      "connections.\n\n", options->runs, short_s, long_s,
+      per_origin_limit ());
+  g_print ("| N waiting | poll-interval (ms) | thousand instructions per "
+      "poll: element / bare libsoup = ratio |\n|---|---|---|\n");
+  for (r = 0; r < G_N_ELEMENTS (rows); r++) {
+    g_autofree char *element = bench_agg_format (g_ptr_array_index (aggs, r),
+        "instructions", "%.0f");
+    g_autofree char *bare = bench_agg_format (floor_agg, "instructions",
+        "%.0f");
+    g_autofree char *ratio = bench_agg_format (g_ptr_array_index (aggs, r),
+        "ratio", "%.2f");
+
+    g_print ("| %u | %u | %s / %s = %s |\n", rows[r].n, rows[r].interval_ms,
+        element, bare, ratio);
+  }
+  g_print ("\nTarget: CPU per poll <= 1.15 x the bare request.\n");
   return 0;
 }
 
@@ -433,7 +615,7 @@ main (int argc, char **argv)
   gboolean quick = FALSE;
   GOptionEntry entries[] = {
     {"table", 0, 0, G_OPTION_ARG_STRING, &table,
-        "b3, saturation, b5 or b8", "NAME"},
+        "b3, instructions, saturation, b5 or b8", "NAME"},
     {"runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs per row (5)", "R"},
     {"n", 0, 0, G_OPTION_ARG_STRING, &counts,
         "Element counts (b3: 1000,10000; b8: 10000)", "N,…"},
@@ -452,7 +634,8 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error) || runs < 1
       || table == NULL) {
     g_printerr ("bench-scale: %s\n", error ? error->message :
-        "--table b3|saturation|b5|b8 and --runs >= 1, please");
+        "--table b3|instructions|saturation|b5|b8 and --runs >= 1, "
+        "please");
     return 2;
   }
   options = (Options) {
@@ -463,10 +646,13 @@ main (int argc, char **argv)
     return table_b3 (&options);
   if (g_str_equal (table, "saturation"))
     return table_saturation (&options);
+  if (g_str_equal (table, "instructions"))
+    return table_instructions (&options);
   if (g_str_equal (table, "b5"))
     return table_b5 (&options);
   if (g_str_equal (table, "b8"))
     return table_b8 (&options);
-  g_printerr ("bench-scale: no table %s: b3, saturation, b5 or b8\n", table);
+  g_printerr ("bench-scale: no table %s: b3, instructions, saturation, b5 "
+      "or b8\n", table);
   return 2;
 }

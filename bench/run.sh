@@ -20,7 +20,7 @@
 #                   header) into docs/performance.md, between its
 #                   "<!-- bench-run:NAME -->" and "<!-- /bench-run:NAME -->"
 #                   lines; the verdicts stay for a person to write
-#   BENCHMARK       any of b1 b2 b3 sat b4 b5 b6 b7 b8 (default: all)
+#   BENCHMARK       any of b1 b2 b3 insn sat b4 b5 b6 b7 b8 (default: all)
 #
 # Everything runs on this machine. B3, B5, B6 and B8 run each child
 # under bench/serve.sh: a network namespace of its own with nginx (or
@@ -32,7 +32,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(b1 b2 b3 sat b4 b5 b6 b7 b8)
+all=(b1 b2 b3 insn sat b4 b5 b6 b7 b8)
 usage="usage: bench/run.sh [--quick] [--runs R] [--per-origin N] [--b8-limits L,…] [--update-doc] [${all[*]}]"
 quick=0
 runs=5
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
     --per-origin) per_origin=${2:?$usage}; shift ;;
     --b8-limits) b8_limits=${2:?$usage}; shift ;;
     --update-doc) update_doc=1 ;;
-    b1|b2|b3|sat|b4|b5|b6|b7|b8) selected+=("$1") ;;
+    b1|b2|b3|insn|sat|b4|b5|b6|b7|b8) selected+=("$1") ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
   shift
@@ -59,8 +59,9 @@ done
 
 # espeak-ng, sox and lame make B1's long MP3; nginx-light serves the task
 # API; openssl makes its certificate; iproute2 brings up loopback in the
-# benchmark's namespace.
-tools/setup-debian.sh espeak-ng sox lame nginx-light openssl iproute2 >&2
+# benchmark's namespace; valgrind counts instructions (insn).
+tools/setup-debian.sh espeak-ng sox lame nginx-light openssl iproute2 \
+  valgrind >&2
 
 build=build-bench
 if [ ! -f "$build/build.ninja" ]; then
@@ -139,6 +140,9 @@ run_one() {
     b3)
       args=(--runs "$runs"); [ $quick = 1 ] && args+=(--quick --n 200,1000)
       "$bin/bench-scale" --table b3 "${args[@]}" ;;
+    insn)
+      args=(--runs "$runs"); [ $quick = 1 ] && args+=(--quick)
+      "$bin/bench-scale" --table instructions "${args[@]}" ;;
     sat)
       args=(); [ $quick = 1 ] && args=(--quick)
       "$bin/bench-scale" --table saturation "${args[@]}" ;;
