@@ -75,6 +75,7 @@ gst_jimmy_uri_build (const gchar * task_id, GObject * object,
     const gchar * const *keys)
 {
   g_autofree gchar *escaped = NULL;
+  const gchar *separator = "?";
   GString *uri;
   guint i;
 
@@ -95,8 +96,9 @@ gst_jimmy_uri_build (const gchar * task_id, GObject * object,
     if (text == NULL)
       continue;
     escaped_text = escape_value (text);
-    g_string_append_printf (uri, "%c%s=%s", i == 0 ? '?' : '&', keys[i],
+    g_string_append_printf (uri, "%s%s=%s", separator, keys[i],
         escaped_text);
+    separator = "&";
   }
   return g_string_free (uri, FALSE);
 }

@@ -213,6 +213,16 @@ test_uri_options (void)
       NULL);
   g_assert_cmpuint (poll_interval, ==, 5000);
   g_assert_true (decode);
+
+  /* An option whose value is now unset is left out, and the next one
+   * still starts the query. */
+  error = set_uri_error (src, "jimmy://audio_4?proxy="
+      "http%3A%2F%2F127.0.0.1%3A3128&subtitles=true");
+  g_assert_no_error (error);
+  g_object_set (src, "proxy", NULL, NULL);
+  g_clear_pointer (&uri, g_free);
+  uri = gst_uri_handler_get_uri (GST_URI_HANDLER (src));
+  g_assert_cmpstr (uri, ==, "jimmy://audio_4?subtitles=true");
 }
 
 /* Bad options: BAD_URI naming the key, and nothing changes. */
