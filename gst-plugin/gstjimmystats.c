@@ -77,16 +77,24 @@ gst_jimmy_stats_get_wait_counts (GstJimmyStats * stats)
   return stats->counts;
 }
 
+/* Lock held. How long the run has been in @status, if that is where it
+ * is now and its wait is still open; 0 otherwise. */
+static gint64
+open_period_us (GstJimmyStats * stats, JimmyTaskStatus status, gint64 now)
+{
+  if (stats->started_us == 0 || stats->completed_us != 0
+      || stats->status != status)
+    return 0;
+  return now - stats->status_since_us;
+}
+
 /* Lock held. Adds the time since the last status to its bucket. */
 static void
 close_status_period (GstJimmyStats * stats, gint64 now)
 {
-  gint64 spent = now - stats->status_since_us;
-
-  if (stats->status == JIMMY_TASK_STATUS_QUEUED)
-    stats->queued_us += spent;
-  else if (stats->status == JIMMY_TASK_STATUS_PROCESSING)
-    stats->processing_us += spent;
+  stats->queued_us += open_period_us (stats, JIMMY_TASK_STATUS_QUEUED, now);
+  stats->processing_us += open_period_us (stats,
+      JIMMY_TASK_STATUS_PROCESSING, now);
   stats->status_since_us = now;
 }
 
@@ -183,19 +191,15 @@ gst_jimmy_stats_to_structure (GstJimmyStats * stats)
   gboolean from_cache;
 
   g_mutex_lock (&stats->lock);
-  queued = stats->queued_us;
-  processing = stats->processing_us;
-  if (stats->started_us == 0) {
+  queued = stats->queued_us +
+      open_period_us (stats, JIMMY_TASK_STATUS_QUEUED, now);
+  processing = stats->processing_us +
+      open_period_us (stats, JIMMY_TASK_STATUS_PROCESSING, now);
+  if (stats->started_us == 0)
     waiting = 0;
-  } else if (stats->completed_us == 0) {
-    if (stats->status == JIMMY_TASK_STATUS_QUEUED)
-      queued += now - stats->status_since_us;
-    else if (stats->status == JIMMY_TASK_STATUS_PROCESSING)
-      processing += now - stats->status_since_us;
-    waiting = now - stats->started_us;
-  } else {
-    waiting = stats->completed_us - stats->started_us;
-  }
+  else
+    waiting = (stats->completed_us != 0 ? stats->completed_us : now) -
+        stats->started_us;
   to_first_buffer = stats->first_buffer_us != 0 ?
       stats->first_buffer_us - stats->completed_us : 0;
   bytes = stats->bytes;

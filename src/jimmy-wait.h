@@ -34,13 +34,6 @@ typedef struct {
 void jimmy_poll_failure_clear (JimmyPollFailure *failure);
 
 /**
- * JimmyTaskUpdateFunc:
- * @task: the task as just reported; valid during the call only.
- * @user_data: the update data given to jimmy_poller_wait_async().
- *
- * Called on the first status observed and on every status change.
- */
-/**
  * JimmyWaitCounts:
  * @polls: requests sent for the task
  * @retries: failed polls that were retried
@@ -71,6 +64,13 @@ void jimmy_wait_counts_unref (JimmyWaitCounts *counts);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JimmyWaitCounts, jimmy_wait_counts_unref)
 
+/**
+ * JimmyTaskUpdateFunc:
+ * @task: the task as just reported; valid during the call only.
+ * @user_data: the update data given to jimmy_poller_wait_async().
+ *
+ * Called on the first status observed and on every status change.
+ */
 typedef void (*JimmyTaskUpdateFunc) (const JimmyTask *task,
                                      gpointer user_data);
 
