@@ -339,8 +339,10 @@ add_subtitles (GstJimmyRun * run, GstElement * element, const JimmyTask * task,
   gst_jimmy_subtitle_chain_start (chain);
 }
 
-static void
-build_chains (GstJimmyRun * run, GstElement * element)
+/* With the state lock held, once the task completed (and, live, once
+ * the output caps are known: gstjimmyrunlive.c calls it then). */
+void
+gst_jimmy_run_build_chains (GstJimmyRun * run, GstElement * element)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JimmyTask) task = NULL;
@@ -410,13 +412,6 @@ build_chains (GstJimmyRun * run, GstElement * element)
 
 failed:
   gst_jimmy_run_fail_build (run, element, error);
-}
-
-/* For gstjimmyrunlive.c, once the output caps came after the task. */
-void
-gst_jimmy_run_build_chains (GstJimmyRun * run, GstElement * element)
-{
-  build_chains (run, element);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -526,7 +521,7 @@ handle_event (GstElement * element, gpointer item, gpointer user_data)
       break;
     case EVENT_COMPLETED:
       take_completed_task (run, element, event->task, NULL);
-      build_chains (run, element);
+      gst_jimmy_run_build_chains (run, element);
       break;
     case EVENT_FAILED:
       gst_jimmy_run_fail_wait (run, element, event->error, &event->failure);
@@ -692,7 +687,7 @@ start_from_cache (GstElement * element, gpointer user_data)
         gst_jimmy_run_task_id (run), jimmy_cache_entry_get_audio_path (entry));
     report_status (run, element, task);
     take_completed_task (run, element, task, g_steal_pointer (&entry));
-    build_chains (run, element);
+    gst_jimmy_run_build_chains (run, element);
   }
 out:
   GST_STATE_UNLOCK (element);
