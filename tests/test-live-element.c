@@ -119,13 +119,13 @@ capture_sink (ElementFixture * f, Capture * c)
 }
 
 /* The samples a non-live run of the same task gives, converted as live
- * mode converts them. */
+ * mode converts them; @extra: more properties of the element. */
 static GByteArray *
-decode_not_live (ElementFixture * f, const char *task_id)
+decode_not_live (ElementFixture * f, const char *task_id, const char *extra)
 {
   g_autofree char *description = g_strdup_printf ("jimmyaudiosrc name=src "
-      "task-id=%s ! audioconvert ! audioresample ! " OUTPUT_CAPS " ! "
-      "fakesink name=sink sync=false", task_id);
+      "task-id=%s %s ! audioconvert ! audioresample ! " OUTPUT_CAPS " ! "
+      "fakesink name=sink sync=false", task_id, extra);
   Capture c;
   GByteArray *bytes;
 
@@ -212,7 +212,7 @@ test_silence_then_audio (ElementFixture * f, gconstpointer data)
   g_autofree char *status = NULL;
 
   element_fixture_add_task (f, reference_id, "completed");
-  reference = decode_not_live (f, reference_id);
+  reference = decode_not_live (f, reference_id, "");
 
   element_fixture_add_task (f, TEST_TASK_ID, SLOW_SCRIPT);
   capture_init (&c);
@@ -334,25 +334,12 @@ test_cache_hit (ElementFixture * f, gconstpointer data)
   g_autofree char *dir = g_dir_make_tmp ("jimmy-live-XXXXXX", &error);
   g_autofree char *extra = g_strdup_printf ("cache-dir=\"%s\"", dir);
   g_autoptr (GByteArray) reference = NULL;
-  g_autofree char *description = NULL;
   Capture c;
 
   g_assert_no_error (error);
   element_fixture_add_task (f, TEST_TASK_ID, "completed");
   /* Fills the cache. */
-  description = g_strdup_printf ("jimmyaudiosrc name=src task-id=%s %s ! "
-      "audioconvert ! audioresample ! " OUTPUT_CAPS " ! "
-      "fakesink name=sink sync=false", TEST_TASK_ID, extra);
-  capture_init (&c);
-  c.live = FALSE;
-  element_fixture_launch (f, description);
-  capture_sink (f, &c);
-  element_fixture_run_to_eos (f);
-  reference = g_byte_array_ref (c.bytes);
-  capture_clear (&c);
-  f->eos = FALSE;
-  g_ptr_array_set_size (f->statuses, 0);
-  g_string_truncate (f->progress, 0);
+  reference = decode_not_live (f, TEST_TASK_ID, extra);
   jimmy_mock_server_clear_requests (f->api);
   jimmy_mock_server_clear_requests (f->media);
 
@@ -433,7 +420,7 @@ test_expired_url_resumed (ElementFixture * f, gconstpointer data)
   Capture c;
 
   element_fixture_add_task (f, reference_id, "completed");
-  reference = decode_not_live (f, reference_id);
+  reference = decode_not_live (f, reference_id, "");
   jimmy_mock_server_clear_requests (f->api);
   jimmy_mock_server_clear_requests (f->media);
 
