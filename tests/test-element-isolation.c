@@ -117,6 +117,30 @@ make_pipeline (ElementFixture * f, const char *task_id,
   return pipeline;
 }
 
+/* Sets B to PAUSED at *@start and returns when it prerolled, within
+ * B_BOUND. */
+static gint64
+preroll_b (GstElement * b, gint64 * start)
+{
+  *start = g_get_monotonic_time ();
+  gst_element_set_state (b, GST_STATE_PAUSED);
+  g_assert_cmpint (gst_element_get_state (b, NULL, NULL,
+          B_BOUND * GST_USECOND), ==, GST_STATE_CHANGE_SUCCESS);
+  return g_get_monotonic_time ();
+}
+
+/* Once A is released: it prerolls too, then both stop. */
+static void
+preroll_a_then_stop_both (GstElement * a, GstElement * b)
+{
+  g_assert_cmpint (gst_element_get_state (a, NULL, NULL, 30 * GST_SECOND),
+      ==, GST_STATE_CHANGE_SUCCESS);
+  g_assert_cmpint (gst_element_set_state (a, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  g_assert_cmpint (gst_element_set_state (b, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+}
+
 static void
 test_blocked_handler_holds_back_no_other (ElementFixture * f,
     gconstpointer data)
@@ -142,11 +166,7 @@ test_blocked_handler_holds_back_no_other (ElementFixture * f,
   g_mutex_unlock (&shared.lock);
 
   /* Then B polls, completes and prerolls, on time. */
-  b_start = g_get_monotonic_time ();
-  gst_element_set_state (b, GST_STATE_PAUSED);
-  g_assert_cmpint (gst_element_get_state (b, NULL, NULL,
-          B_BOUND * GST_USECOND), ==, GST_STATE_CHANGE_SUCCESS);
-  b_prerolled = g_get_monotonic_time ();
+  b_prerolled = preroll_b (b, &b_start);
 
   g_mutex_lock (&shared.lock);
   g_test_message ("B: first status after %" G_GINT64_FORMAT " µs, "
@@ -162,12 +182,7 @@ test_blocked_handler_holds_back_no_other (ElementFixture * f,
   g_cond_broadcast (&shared.cond);
   g_mutex_unlock (&shared.lock);
 
-  g_assert_cmpint (gst_element_get_state (a, NULL, NULL, 30 * GST_SECOND),
-      ==, GST_STATE_CHANGE_SUCCESS);
-  g_assert_cmpint (gst_element_set_state (a, GST_STATE_NULL), ==,
-      GST_STATE_CHANGE_SUCCESS);
-  g_assert_cmpint (gst_element_set_state (b, GST_STATE_NULL), ==,
-      GST_STATE_CHANGE_SUCCESS);
+  preroll_a_then_stop_both (a, b);
   g_assert_cmpuint (shared.from_poller, ==, 0);
   g_mutex_clear (&shared.lock);
   g_cond_clear (&shared.cond);
@@ -319,11 +334,7 @@ test_blocked_state_change_holds_back_no_other (ElementFixture * f,
   g_mutex_unlock (&hold.lock);
 
   /* Then B polls, completes and prerolls, on time. */
-  b_start = g_get_monotonic_time ();
-  gst_element_set_state (b, GST_STATE_PAUSED);
-  g_assert_cmpint (gst_element_get_state (b, NULL, NULL,
-          B_BOUND * GST_USECOND), ==, GST_STATE_CHANGE_SUCCESS);
-  b_prerolled = g_get_monotonic_time ();
+  b_prerolled = preroll_b (b, &b_start);
 
   g_mutex_lock (&hold.lock);
   a_still_blocked = !hold.release;
@@ -339,12 +350,7 @@ test_blocked_state_change_holds_back_no_other (ElementFixture * f,
   g_assert_cmpint (b_prerolled - b_start, <, B_BOUND);
 
   /* Released, A prerolls too. */
-  g_assert_cmpint (gst_element_get_state (a, NULL, NULL, 30 * GST_SECOND),
-      ==, GST_STATE_CHANGE_SUCCESS);
-  g_assert_cmpint (gst_element_set_state (a, GST_STATE_NULL), ==,
-      GST_STATE_CHANGE_SUCCESS);
-  g_assert_cmpint (gst_element_set_state (b, GST_STATE_NULL), ==,
-      GST_STATE_CHANGE_SUCCESS);
+  preroll_a_then_stop_both (a, b);
   g_assert_cmpuint (g_atomic_int_get (&shared.from_poller), ==, 0);
   g_mutex_clear (&shared.lock);
   g_cond_clear (&shared.cond);
