@@ -142,6 +142,16 @@ decode_not_live (ElementFixture * f, const char *task_id, const char *extra)
   return bytes;
 }
 
+/* The samples of the test audio decoded not live, from a task of its own. */
+static GByteArray *
+decode_reference (ElementFixture * f)
+{
+  const char *reference_id = "audio_live-reference";
+
+  element_fixture_add_task (f, reference_id, "completed");
+  return decode_not_live (f, reference_id, "");
+}
+
 static void wait_for_status (ElementFixture * f, const char *status);
 
 static void
@@ -204,15 +214,13 @@ assert_statuses_posted (ElementFixture * f)
 static void
 test_silence_then_audio (ElementFixture * f, gconstpointer data)
 {
-  const char *reference_id = "audio_live-reference";
   g_autoptr (GByteArray) reference = NULL;
   g_autoptr (GstElement) src = NULL;
   Capture c;
   gint64 playing;
   g_autofree char *status = NULL;
 
-  element_fixture_add_task (f, reference_id, "completed");
-  reference = decode_not_live (f, reference_id, "");
+  reference = decode_reference (f);
 
   element_fixture_add_task (f, TEST_TASK_ID, SLOW_SCRIPT);
   capture_init (&c);
@@ -414,13 +422,11 @@ test_failed_task (ElementFixture * f, gconstpointer data)
 static void
 test_expired_url_resumed (ElementFixture * f, gconstpointer data)
 {
-  const char *reference_id = "audio_live-reference";
   g_autoptr (GByteArray) reference = NULL;
   g_autoptr (GBytes) media = NULL;
   Capture c;
 
-  element_fixture_add_task (f, reference_id, "completed");
-  reference = decode_not_live (f, reference_id, "");
+  reference = decode_reference (f);
   jimmy_mock_server_clear_requests (f->api);
   jimmy_mock_server_clear_requests (f->media);
 
